@@ -42,5 +42,9 @@ class DownloadError(ModelError):
     """A model download failed or did not match its checksum."""
 
 
+class TtsUnavailable(VoiceError):
+    """No speech synthesizer could voice a prompt (espeak-ng missing or failing)."""
+
+
 class LookupFailed(VoiceError):
     """A callflow's named data lookup failed; the caller goes to a person."""

@@ -20,7 +20,9 @@ def main(log_level: str | None) -> None:
     from voice.settings import Settings
 
     level = log_level or Settings().log_level
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 for _name in _COMMAND_MODULES:

@@ -21,10 +21,16 @@ class Final:
 
     text: str
     words: tuple[Word, ...] = ()
+    # A grammar was in force and the words are not one of its phrases. Vosk's grammar decoding
+    # forces any speech onto grammar words, often with word confidence 1.0, so such a result
+    # says nothing reliable: its confidence is 0.
+    off_grammar: bool = False
 
     @property
     def confidence(self) -> float:
-        """Return the mean word confidence, or 0.0 when nothing was recognized."""
+        """Return the mean word confidence, or 0.0 when nothing (reliable) was recognized."""
+        if self.off_grammar:
+            return 0.0
         if not self.words:
             return 1.0 if self.text else 0.0
         return sum(w.confidence for w in self.words) / len(self.words)

@@ -1,0 +1,65 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+
+from voice.runtime import Runtime
+from voice.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
+    """Build the service app from typed settings (read from the environment by default)."""
+    from voice.telephony.stream import sock
+    from voice.telephony.webhooks import bp as twilio
+
+    settings = settings or Settings()
+    rt = runtime or Runtime.build(settings)
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = settings.dev_secrets()["secret_key"]
+    app.config["SOCK_SERVER_OPTIONS"] = {"ping_interval": 25}
+    app.extensions["voice"] = rt
+    app.register_blueprint(twilio)
+    sock.init_app(app)
+    app.add_url_rule("/health", "health", lambda: health(rt))
+    _log_readiness(rt)
+    return app
+
+
+def readiness(rt: Runtime) -> dict:
+    """Return what works and what is missing, in words an operator can act on."""
+    languages = sorted({rt.lines.by_name(n).language for n in rt.lines.names})
+    speech = {lang: rt.speech.has_model(lang) for lang in languages}
+    problems = list(rt.lines.problems)
+    problems += [
+        f"no speech model for {lang}: calls in {lang} go straight to a person "
+        f"({rt.speech.status().get(lang, {}).get('missing', '')})"
+        for lang, ok in speech.items()
+        if not ok
+    ]
+    database = rt.db.ping()
+    if not database:
+        problems.append("database unreachable: calls still reach a person via the fallback")
+    return {
+        "status": "ok" if not problems else "degraded",
+        "database": "ok" if database else "unreachable",
+        "callflows": rt.lines.names,
+        "speech": rt.speech.status(),
+        "fallback_number": bool(rt.settings.fallback_number)
+        or all(rt.lines.by_name(n).fallback_number for n in rt.lines.names),
+        "problems": problems,
+    }
+
+
+def health(rt: Runtime):  # noqa: ANN201 - a Flask response
+    """Report readiness as JSON."""
+    return jsonify(readiness(rt))
+
+
+def _log_readiness(rt: Runtime) -> None:
+    for problem in readiness(rt)["problems"]:
+        log.warning("%s", problem)

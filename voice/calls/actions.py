@@ -1,0 +1,71 @@
+"""Neutral call steps the domain returns; telephony/ renders them (TwiML for Twilio)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Stage = Literal["greeting", "followup"]
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """Speak text to the caller with the line's voice and language."""
+
+    text: str
+    voice: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Listen:
+    """Open the live audio stream for one listening turn (greeting or follow-up)."""
+
+    stage: Stage
+    speech: Literal["vosk", "text"] = "vosk"  # "text": a simulator stands in for the recognizer
+
+
+@dataclass(frozen=True, slots=True)
+class Dial:
+    """Connect the caller to a person at `target` (E.164, sip:…, client:…), with a whisper."""
+
+    target: str
+    transfer_id: int | None = None  # whisper and dial-status URLs are derived from it
+    caller_id: str = ""
+    timeout_s: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Hangup:
+    """End the call (after any Say before it)."""
+
+
+Step = Say | Listen | Dial | Hangup
+_KINDS: dict[str, type] = {"say": Say, "listen": Listen, "dial": Dial, "hangup": Hangup}
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the call does next, in order; stored as JSON so any worker can render it."""
+
+    steps: tuple[Step, ...]
+    reason: str = ""
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialise for storage in calls.next_action."""
+        kinds = {cls: name for name, cls in _KINDS.items()}
+        return {
+            "reason": self.reason,
+            "notes": self.notes,
+            "steps": [{"kind": kinds[type(s)], **asdict(s)} for s in self.steps],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Plan:
+        """Rebuild a plan stored by to_json()."""
+        steps = []
+        for raw in data["steps"]:
+            fields = dict(raw)
+            steps.append(_KINDS[fields.pop("kind")](**fields))
+        return cls(steps=tuple(steps), reason=data.get("reason", ""), notes=data.get("notes", {}))

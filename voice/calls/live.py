@@ -1,0 +1,46 @@
+"""Drive one listening turn of a live call: prompt, recognizer, decision, stored plan."""
+
+from __future__ import annotations
+
+import logging
+
+from voice.calls.stream import StreamRunner, Transport
+from voice.calls.turn import ListeningTurn
+from voice.flow import decide, is_human_request
+from voice.runtime import Runtime
+from voice.speech.scripted import ScriptedRecognizer
+from voice.speech.types import StreamingRecognizer
+
+log = logging.getLogger(__name__)
+MS_PER_ULAW_BYTE = 1 / 8  # 8 kHz, one byte a sample
+
+
+def run_turn(transport: Transport, rt: Runtime, call_sid: str, stage: str, speech: str) -> None:
+    """Listen for one turn and store its plan; any fault stores a plan that reaches a person."""
+    try:
+        callflow, context = rt.service.context(call_sid, stage)
+        prompt = rt.prompts.greeting(callflow) if stage == "greeting" else None
+        recognizer = _recognizer(rt, callflow, speech)
+        turn = ListeningTurn(
+            callflow,
+            context,
+            decide,
+            is_human_request,
+            prompt_ms=int(len(prompt) * MS_PER_ULAW_BYTE) if prompt else 0,
+            silence_timeout_ms=int(callflow.silence_timeout * 1000),
+        )
+        if prompt:
+            transport.play(prompt, mark="prompt")
+        runner = StreamRunner(transport, turn, recognizer, allow_simulated_speech=speech == "text")
+        result = runner.run()
+        rt.service.finish_turn(call_sid, stage, result)
+    except Exception:  # noqa: BLE001 - right 6: the action URL then serves a person
+        log.exception("turn %s of call %s failed; connecting a person", stage, call_sid)
+        rt.service.fallback(call_sid, "internal_error")
+
+
+def _recognizer(rt: Runtime, callflow: object, speech: str) -> StreamingRecognizer:
+    # A simulated call may still send audio; its text swaps the recognizer when it arrives.
+    if speech == "text" and not rt.speech.has_model(callflow.language):
+        return ScriptedRecognizer()
+    return rt.speech.recognizer(callflow)

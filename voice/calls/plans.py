@@ -1,0 +1,80 @@
+"""Turn decisions into neutral call plans, and write the agent's whisper. Pure functions."""
+
+from __future__ import annotations
+
+from voice.calls.actions import Dial, Hangup, Listen, Plan, Say
+from voice.flow.types import Decision
+
+SORRY_CONNECTING = "Sorry, something went wrong on our side. Let me connect you with a person."
+STILL_CONNECTING = "One moment, I'm still connecting you."
+NOBODY = "Sorry, we can't connect you to a person right now. Please call back in a few minutes."
+
+_REASONS = {
+    "asked_for_human": "asked for a person",
+    "silence": "didn't say anything",
+    "no_match": "asked something the assistant doesn't handle",
+    "low_confidence": "wasn't heard clearly",
+    "frustration": "sounds frustrated",
+    "repeat_caller": "has already called in the last day",
+    "lookup_failed": "asked about something the assistant couldn't look up",
+    "followup": "had another question after an automated answer",
+    "model_missing": "reached us while speech recognition was unavailable",
+}
+
+
+def say(callflow: object, text: str) -> Say:
+    """Return a Say in the line's voice and language."""
+    return Say(text, getattr(callflow, "voice", "") or "", getattr(callflow, "language", ""))
+
+
+def greeting_plan(callflow: object, speech: str, greeting_streamed: bool) -> Plan:
+    """Open the first listening turn; speak the greeting with <Say> only if we can't stream it."""
+    steps = () if greeting_streamed else (say(callflow, callflow.greeting),)
+    return Plan(steps + (Listen("greeting", speech),), reason="greeting")
+
+
+def decision_plan(
+    callflow: object,
+    decision: Decision,
+    target: str = "",
+    transfer_id: int | None = None,
+    speech: str = "vosk",
+    caller_id: str = "",
+) -> Plan:
+    """Return what the caller hears and where they go after a decision."""
+    if decision.action == "answer":
+        text = f"{decision.say} {callflow.followup}".strip()
+        return Plan((say(callflow, text), Listen("followup", speech)), reason=decision.reason)
+    if decision.action == "hangup":
+        return Plan((say(callflow, decision.say), Hangup()), reason=decision.reason)
+    if not target:
+        return Plan((say(callflow, NOBODY), Hangup()), reason="no_target")
+    steps = (say(callflow, decision.say),) if decision.say else ()
+    return Plan(steps + (Dial(target, transfer_id, caller_id),), reason=decision.reason)
+
+
+def fallback_plan(callflow: object | None, number: str, reason: str) -> Plan:
+    """Return the never-dead-air plan: apologise and dial the line's fallback number."""
+    line = say(callflow, SORRY_CONNECTING) if callflow else Say(SORRY_CONNECTING)
+    if not number:
+        return Plan((line if callflow else Say(NOBODY), Hangup()), reason="no_target")
+    return Plan((line, Dial(number)), reason=reason)
+
+
+def whisper_text(decision: Decision, heard: str, caller_name: str, number: str) -> str:
+    """Write the one sentence an agent hears before the caller is bridged."""
+    who = caller_name or f"A caller with a number ending in {_last_digits(number)}"
+    if decision.reason.startswith("escalation:"):
+        topic = decision.reason.split(":", 1)[1].replace("_", " ")
+        why = f"needs help with {topic}, {decision.priority} priority"
+    elif decision.reason == "intent" or decision.intent:
+        why = f"asked about {(decision.intent or '').replace('_', ' ')}"
+    else:
+        why = _REASONS.get(decision.reason, decision.reason.replace("_", " "))
+    said = f' They said: "{heard}".' if heard else ""
+    return f"{who} {why}.{said}"
+
+
+def _last_digits(number: str) -> str:
+    digits = [c for c in number if c.isdigit()]
+    return " ".join(digits[-4:]) if digits else "nothing we could see"

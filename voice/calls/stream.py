@@ -1,0 +1,142 @@
+"""Run one listening turn over a live stream, with speech decoding off the socket thread."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from typing import Protocol
+
+from voice.calls.events import (
+    Audio,
+    Dtmf,
+    PlaybackDone,
+    SimulatedSpeech,
+    StreamEvent,
+    StreamStarted,
+    StreamStopped,
+)
+from voice.calls.turn import ListeningTurn, TurnResult
+from voice.speech.scripted import ScriptedRecognizer
+from voice.speech.types import Final, Partial, StreamingRecognizer
+
+log = logging.getLogger(__name__)
+FRAME_MS = 20
+
+
+class TransportClosed(Exception):
+    """The provider's side of the stream went away."""
+
+
+class DecoderOverloaded(Exception):
+    """Speech decoding fell too far behind the caller's audio."""
+
+
+class Transport(Protocol):
+    """A live media stream as the domain sees it; telephony/ implements it per provider."""
+
+    def receive(self, timeout: float) -> StreamEvent | None:
+        """Return the next event, None on timeout; raise TransportClosed when gone."""
+        ...
+
+    def play(self, ulaw: bytes, mark: str) -> None:
+        """Queue μ-law 8 kHz audio to the caller, then a named mark."""
+        ...
+
+    def clear(self) -> None:
+        """Stop any audio still queued for the caller (barge-in)."""
+        ...
+
+
+class StreamRunner:
+    """Feed a turn from a transport; decoding runs on its own thread behind a bounded queue."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        turn: ListeningTurn,
+        recognizer: StreamingRecognizer,
+        *,
+        allow_simulated_speech: bool = False,
+        backlog_ms: int = 10_000,
+        stall_s: float = 2.0,
+    ):
+        self.transport, self.turn, self.recognizer = transport, turn, recognizer
+        self.allow_simulated_speech = allow_simulated_speech
+        self.source = "text" if isinstance(recognizer, ScriptedRecognizer) else "vosk"
+        self._queue: queue.Queue = queue.Queue(maxsize=backlog_ms // FRAME_MS)
+        self._stall_s = stall_s
+        self._lock = threading.Lock()
+        self._error: BaseException | None = None
+        self._now = 0  # stream ms of the newest audio received
+        self._cleared = False
+
+    def run(self) -> TurnResult:
+        """Run until the turn decides or the caller leaves; re-raise decoder faults."""
+        worker = threading.Thread(target=self._decode, name="decoder", daemon=True)
+        worker.start()
+        try:
+            while not self.turn.done and self._error is None:
+                self._handle(self.transport.receive(timeout=0.05))
+                if self.turn.barged_in and not self._cleared:
+                    self._cleared = True
+                    self.transport.clear()
+        except TransportClosed:
+            with self._lock:
+                self.turn.on_hangup(self._now)
+        finally:
+            self._enqueue(None, wait=False)
+            worker.join(timeout=5)
+        if self._error is not None:
+            raise self._error
+        assert self.turn.result is not None
+        return self.turn.result
+
+    def _handle(self, event: StreamEvent | None) -> None:
+        match event:
+            case Audio(pcm16=pcm, at_ms=at):
+                self._now = at
+                self._enqueue(("audio", pcm, at))
+            case Dtmf(digit=digit):
+                with self._lock:
+                    self.turn.on_dtmf(digit, self._now)
+            case SimulatedSpeech() if self.allow_simulated_speech:
+                self._enqueue(("say", event))
+            case SimulatedSpeech():
+                log.warning("ignored simulated speech: SIMULATED_SPEECH is off")
+            case StreamStopped():
+                raise TransportClosed
+            case PlaybackDone() | StreamStarted() | None:
+                pass
+
+    def _enqueue(self, item: tuple | None, wait: bool = True) -> None:
+        try:
+            self._queue.put(item, timeout=self._stall_s if wait else 0)
+        except queue.Full:
+            if wait:
+                raise DecoderOverloaded(f"decoder stalled over {self._stall_s}s") from None
+
+    def _decode(self) -> None:
+        try:
+            while (item := self._queue.get()) is not None and not self.turn.done:
+                if item[0] == "say":
+                    self._script(item[1])
+                else:
+                    self._feed(item[1], item[2] + FRAME_MS)
+        except Exception as exc:  # noqa: BLE001 - handed to the socket thread, which falls back
+            self._error = exc
+
+    def _script(self, speech: SimulatedSpeech) -> None:
+        if not isinstance(self.recognizer, ScriptedRecognizer):
+            self.recognizer, self.source = ScriptedRecognizer(), "text"
+        self.recognizer.say(speech.text, speech.confidence)
+
+    def _feed(self, pcm16: bytes, at_ms: int) -> None:
+        result = self.recognizer.accept(pcm16)
+        with self._lock:
+            if isinstance(result, Partial):
+                self.turn.on_partial(result.text, at_ms, self.source)
+            elif isinstance(result, Final):
+                self.turn.on_final(result, at_ms, self.source)
+            if self.turn.on_time(at_ms):
+                self.turn.on_final(self.recognizer.finish(), at_ms, self.source)

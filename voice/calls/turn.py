@@ -1,0 +1,113 @@
+"""One listening turn: turns recognizer results, keys and time into a single decision.
+
+Pure state machine: no threads, no I/O, no clock. The stream runner feeds it; tests drive it
+directly. It enforces the caller's rights that depend on timing: a person on request at any
+moment (partial results and keys, during the greeting too), one try, silence goes to a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from voice.flow.types import CallerContext, Decision, Utterance
+from voice.speech.types import Final
+
+DecideFn = Callable[[object, Utterance, CallerContext], Decision]
+HumanFn = Callable[[object, str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class TurnResult:
+    """How a turn ended: the decision (None if the caller hung up) and what was heard."""
+
+    decision: Decision | None
+    utterance: Utterance
+    source: str  # vosk | text | dtmf | none
+    speech_end_ms: int | None
+    decided_ms: int
+
+
+class ListeningTurn:
+    """Decide once per turn, as early as the caller's words allow."""
+
+    def __init__(
+        self,
+        callflow: object,
+        context: CallerContext,
+        decide: DecideFn,
+        is_human_request: HumanFn,
+        *,
+        prompt_ms: int = 0,
+        silence_timeout_ms: int = 6000,
+        max_utterance_ms: int = 15000,
+    ):
+        self.callflow, self.context = callflow, context
+        self._decide, self._is_human = decide, is_human_request
+        self.prompt_ms = prompt_ms  # the greeting/prompt we are playing; silence counts after it
+        self.silence_timeout_ms = silence_timeout_ms
+        self.max_utterance_ms = max_utterance_ms
+        self.result: TurnResult | None = None
+        self.barged_in = False  # caller spoke over the prompt: the runner stops playback
+        self._speech_start: int | None = None
+        self._last_change: int | None = None
+        self._partial = ""
+
+    @property
+    def done(self) -> bool:
+        """Return True once the turn has its one decision (or the caller left)."""
+        return self.result is not None
+
+    def on_partial(self, text: str, at_ms: int, source: str = "vosk") -> None:
+        """Note words heard so far; a request for a person transfers at once."""
+        if self.done or not text or text == self._partial:
+            return
+        self._partial = text
+        self._last_change = at_ms
+        if self._speech_start is None:
+            self._speech_start = at_ms
+            self.barged_in = at_ms < self.prompt_ms
+        if self._is_human(self.callflow, text):
+            self._finish(Utterance(text=text), source, at_ms)
+
+    def on_final(self, final: Final, at_ms: int, source: str = "vosk") -> None:
+        """Decide on a closed utterance; an empty one (noise) keeps listening."""
+        if self.done:
+            return
+        if not final.text.strip():
+            self._partial, self._speech_start = "", None
+            return
+        self._last_change = self._last_change or at_ms
+        utterance = Utterance(text=final.text, confidence=final.confidence, words=final.words)
+        self._finish(utterance, source, at_ms)
+
+    def on_dtmf(self, digit: str, at_ms: int) -> None:
+        """Any key reaches a person (right 3)."""
+        if not self.done:
+            self._finish(Utterance(text="", dtmf=digit), "dtmf", at_ms)
+
+    def on_time(self, at_ms: int) -> bool:
+        """Advance stream time; return True when the runner should flush a too-long utterance."""
+        if self.done:
+            return False
+        if self._speech_start is None:
+            if at_ms >= self.prompt_ms + self.silence_timeout_ms:
+                self._finish(Utterance(text="", confidence=0.0), "none", at_ms)
+            return False
+        return at_ms - self._speech_start >= self.max_utterance_ms
+
+    def on_hangup(self, at_ms: int) -> None:
+        """End the turn because the caller left before a decision."""
+        if not self.done:
+            heard = Utterance(text=self._partial)
+            self.result = TurnResult(None, heard, "none", self._last_change, at_ms)
+
+    def fail(self, decision: Decision, at_ms: int) -> None:
+        """End the turn with a fallback decision after an internal fault."""
+        if not self.done:
+            heard = Utterance(text=self._partial)
+            self.result = TurnResult(decision, heard, "none", self._last_change, at_ms)
+
+    def _finish(self, utterance: Utterance, source: str, at_ms: int) -> None:
+        decision = self._decide(self.callflow, utterance, self.context)
+        self.result = TurnResult(decision, utterance, source, self._last_change, at_ms)

@@ -1,0 +1,70 @@
+"""`voice serve`: migrate, then serve webhooks and media streams with gunicorn (threads)."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option(
+    "--port", default=lambda: int(os.environ.get("PORT", 5000)), show_default="5000 or $PORT"
+)
+@click.option("--workers", type=int, default=None, help="Processes (default: 1 on SQLite, else 2).")
+@click.option(
+    "--threads", type=int, default=32, show_default=True, help="Concurrent calls per process."
+)
+@click.option("--demo", is_flag=True, help="Also create the demo customers (flagged as demo).")
+def serve(host: str, port: int, workers: int | None, threads: int, demo: bool) -> None:
+    """Run the service on its embedded defaults (SQLite under var/, callflows/)."""
+    from voice.settings import Settings
+    from voice.store.db import Database
+    from voice.store.demo import seed_customers
+
+    settings = Settings()
+    database = Database(settings.effective_database_url)
+    database.upgrade()
+    if demo:
+        seed_customers(database)
+    database.dispose()
+    sqlite = settings.effective_database_url.startswith("sqlite")
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers or (1 if sqlite else 2),
+        "worker_class": "gthread",  # one thread per live media stream
+        "threads": threads,
+        "timeout": 60,
+        "graceful_timeout": 30,
+        "accesslog": "-",
+        "errorlog": "-",
+    }
+    public = settings.public_base_url or f"http://{host}:{port}"
+    click.echo(f"voice: Twilio voice webhook {public}/twilio/voice, status {public}/twilio/status")
+    click.echo(f"voice: health {public}/health")
+    GunicornApp(options).run()
+
+
+class GunicornApp:
+    """Gunicorn's programmatic entry point, serving create_app()."""
+
+    def __new__(cls, options: dict):  # noqa: D102 - builds gunicorn's own application class
+        from gunicorn.app.base import BaseApplication
+
+        class _App(BaseApplication):
+            def load_config(self) -> None:
+                for key, value in options.items():
+                    self.cfg.set(key, value)
+
+            def load(self):  # noqa: ANN202 - the WSGI app
+                from voice.app import create_app
+
+                return create_app()
+
+        return _App()
+
+
+def register(group: click.Group) -> None:
+    """Add `voice serve` to the CLI."""
+    group.add_command(serve)

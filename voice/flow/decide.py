@@ -1,0 +1,109 @@
+"""The pure decision: answer a simple request once, or hand the caller to a person, and why.
+
+Precedence follows the caller's rights (DESIGN.md): a key press or asking for a person, then
+sensitive topics and escalations, then frustration and repeat calls, then silence and low
+recognition confidence, and only then a confident intent match. Anything unsure transfers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from voice.flow.matcher import Candidate
+from voice.flow.model import Callflow
+from voice.flow.outcomes import transfer
+from voice.flow.render import answer_decision
+from voice.flow.text import Text, normalise
+from voice.flow.types import CallerContext, Decision, Utterance
+
+INTENT_MIN = 0.45  # best intent score needed to answer
+MARGIN = 0.08  # and its lead over the runner-up; a near tie goes to a person
+ESCALATION_MIN = 0.5  # an escalation's example score that sends the caller to its team
+
+_NO_CONTEXT = CallerContext()
+
+
+def decide(callflow: Callflow, utterance: Utterance, context: CallerContext = _NO_CONTEXT) -> Decision:
+    """Decide one turn: answer (with `say`), transfer (to `team`), or hang up after "no thanks"."""
+    text = normalise(utterance.text, callflow.lexicon)
+    if utterance.dtmf:
+        return transfer(callflow, "asked_for_human", detail={"dtmf": utterance.dtmf})
+    asked = callflow.signals.asks_for_human(text)
+    if context.turn == "followup" and not asked and (text.empty or callflow.signals.closes(text)):
+        return _done(callflow, utterance, text)
+    ranked = callflow.matcher.rank(text) if not text.empty else []
+    escalated = _escalation(callflow, text, ranked)
+    if asked:
+        team, priority = (escalated.team, escalated.priority) if escalated else (None, "normal")
+        return transfer(callflow, "asked_for_human", team, priority, {"heard": asked})
+    if escalated:
+        return escalated
+    upset = _frustration(callflow, text, context)
+    if upset:
+        return upset
+    if context.turn == "followup":  # one automated answer per call; a new request goes to a person
+        return transfer(callflow, "followup")
+    if text.empty:
+        return transfer(callflow, "silence")
+    if utterance.confidence < callflow.confidence_threshold:
+        return transfer(callflow, "low_confidence", detail={"confidence": utterance.confidence})
+    return _match(callflow, ranked, context)
+
+
+def is_human_request(callflow: Callflow, partial_text: str) -> bool:
+    """Return True when (partial) recognized text asks for a person; safe to call per partial."""
+    text = normalise(partial_text, callflow.lexicon)
+    return callflow.signals.asks_for_human(text, partial=True) is not None
+
+
+def _escalation(callflow: Callflow, text: Text, ranked: list[Candidate]) -> Decision | None:
+    topics = callflow.signals.topics(text) if not text.empty else []
+    best = next((c for c in ranked if c.kind == "escalation"), None)
+    similar = best if best and best.score >= ESCALATION_MIN else None
+    for topic in topics:
+        name = callflow.topic_routes.get(topic)
+        if name:
+            return _to_escalation(callflow, name, {"topic": topic})
+    if similar:
+        return _to_escalation(callflow, similar.name, {"score": round(similar.score, 3)})
+    if topics:  # a sensitive topic the callflow did not plan for still skips the bot
+        return transfer(callflow, f"escalation:{topics[0]}", None, "high", {"topic": topics[0]})
+    return None
+
+
+def _to_escalation(callflow: Callflow, name: str, detail: dict) -> Decision:
+    esc = callflow.escalations[name]
+    return transfer(callflow, f"escalation:{name}", esc.team, esc.priority, detail)
+
+
+def _frustration(callflow: Callflow, text: Text, context: CallerContext) -> Decision | None:
+    rule = callflow.frustration
+    heard = rule.enabled and callflow.signals.frustrated(text)
+    if heard:
+        return transfer(callflow, "frustration", rule.team, "high", {"heard": heard})
+    repeat = callflow.repeat_caller
+    if repeat.enabled and context.calls_today > 0 and context.turn == "first":
+        return transfer(
+            callflow, "repeat_caller", repeat.team, "high", {"calls_today": context.calls_today}
+        )
+    return None
+
+
+def _done(callflow: Callflow, utterance: Utterance, text: Text) -> Decision:
+    if not text.empty and utterance.confidence < callflow.confidence_threshold:
+        return transfer(callflow, "low_confidence", detail={"confidence": utterance.confidence})
+    return Decision(action="hangup", reason="done", say=callflow.goodbye)
+
+
+def _match(callflow: Callflow, ranked: list[Candidate], context: CallerContext) -> Decision:
+    best = ranked[0] if ranked else None
+    runner = ranked[1] if len(ranked) > 1 else None
+    detail = {"candidates": [(c.name, round(c.score, 3)) for c in ranked[:3]]}
+    if (
+        best is None
+        or best.kind != "intent"
+        or best.score < INTENT_MIN
+        or (runner is not None and best.score - runner.score < MARGIN)
+    ):
+        return replace(transfer(callflow, "no_match", detail=detail), score=best.score if best else 0.0)
+    return answer_decision(callflow, callflow.intents[best.name], best.score, context, detail)

@@ -1,0 +1,58 @@
+"""Per-language word lists: the only place the flow package knows any human language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Topics that skip the bot (DESIGN.md rule 5); escalations are mapped onto them by meaning.
+TOPICS = ("bereavement", "fraud", "medical", "complaint", "cancellation")
+
+
+@dataclass(frozen=True)
+class TopicWords:
+    """How to spot one sensitive topic: any phrase, or a word of `near` next to a word of `with_`."""
+
+    phrases: tuple[str, ...] = ()
+    near: tuple[str, ...] = ()
+    with_: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Words for one language; phrases use `*` at a word's end to match any ending."""
+
+    language: str
+    unspaced: bool = False  # match phrases inside the text with spaces removed (Korean, …)
+    fillers: frozenset[str] = frozenset()
+    stopwords: frozenset[str] = frozenset()
+    contractions: tuple[tuple[str, str], ...] = ()  # word suffix → replacement
+    human: tuple[str, ...] = ()  # a person, asked for in any utterance
+    human_short: tuple[str, ...] = ()  # a person, only when the utterance is short (mishearings)
+    not_human: tuple[str, ...] = ()  # phrases that contain a human word but ask for none
+    frustration: tuple[str, ...] = ()
+    closing: tuple[str, ...] = ()  # "no thanks", "bye": the caller is done
+    courtesy: frozenset[str] = frozenset()  # words that may pad a closing reply
+    topics: dict[str, TopicWords] = field(default_factory=dict)
+    automation_words: tuple[str, ...] = ()  # greeting must say the line is automated …
+    person_words: tuple[str, ...] = ()  # … and that a person is one word away
+    recording_words: tuple[str, ...] = ()
+    followup: str = ""
+    goodbye: str = ""
+    handoff: str = ""
+
+
+NEUTRAL = Lexicon(language="")
+
+
+def lexicon_for(language: str) -> Lexicon:
+    """Return the lexicon for a BCP 47 language tag, or a neutral one when there is none."""
+    from voice.flow.lexicon_en import ENGLISH
+    from voice.flow.lexicon_ko import KOREAN
+
+    prefix = language.split("-")[0].split("_")[0].lower()
+    return {"en": ENGLISH, "ko": KOREAN}.get(prefix, NEUTRAL)
+
+
+def has_lexicon(language: str) -> bool:
+    """Return True when the language has its own word lists."""
+    return lexicon_for(language) is not NEUTRAL

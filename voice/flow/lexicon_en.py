@@ -1,0 +1,128 @@
+"""English words for asking for a person, frustration, closing a call and sensitive topics."""
+
+from __future__ import annotations
+
+from voice.flow.lexicon import Lexicon, TopicWords
+
+_KIN = (
+    "husband", "wife", "mother", "mom", "mum", "mommy", "father", "dad", "daddy", "son",
+    "daughter", "brother", "sister", "grandmother", "grandma", "granny", "grandfather",
+    "grandpa", "grandson", "granddaughter", "grandparent*", "parent*", "aunt", "uncle",
+    "cousin", "niece", "nephew", "partner", "spouse", "fiance*", "boyfriend", "girlfriend",
+    "child", "children", "kid", "baby", "friend", "he", "she", "holder", "dog", "cat", "pet",
+)  # fmt: skip
+
+ENGLISH = Lexicon(
+    language="en",
+    fillers=frozenset("um umm uh uhh uhm erm er ah ahh hmm mm mhm like".split()),
+    stopwords=frozenset(
+        """a an the is are am was were be been being do does did i me my mine you your
+        yours we us our it its this that these those to of for on in at and or but so
+        can could would will shall should may might must please just hi hello hey yes
+        yeah yep ok okay oh well um uh there here have has had get got im id ill ive
+        with about from by any some know want wanted need needed tell let"""
+        .split()
+    ),  # fmt: skip
+    contractions=(
+        ("can't", "can not"), ("won't", "will not"), ("cannot", "can not"), ("n't", " not"),
+        ("'re", " are"), ("'m", " am"), ("'ll", " will"), ("'ve", " have"), ("'d", " would"),
+        ("'s", ""),
+    ),  # fmt: skip
+    human=(
+        "agent", "agents", "a gent", "live agent", "person", "a person", "real person",
+        "live person", "representative", "representatives", "represent a tive", "rep",
+        "human", "humans", "human being", "operator", "opera tor", "customer service",
+        "customer services", "customer support", "customer care", "real someone",
+        "talk to someone", "speak to someone", "speak with someone", "talk with someone",
+        "talk to somebody", "speak to somebody", "speak with somebody", "talk to anybody",
+        "speak to anybody", "talk to anyone", "speak to anyone", "someone real",
+        "actual person", "transfer me", "put me through", "connect me to someone",
+        "press zero", "press 0", "dial zero",
+    ),  # fmt: skip
+    human_short=(
+        "zero", "0", "someone", "somebody", "asian", "age and", "agent please", "a gent",
+        "aged", "agency", "eight gent", "operate her", "represent", "representing",
+        "rep resent", "help me someone", "person please",
+    ),  # fmt: skip
+    not_human=("in person", "per person", "personal", "each person", "one person"),
+    frustration=(
+        "ridiculous", "useless", "unbelievable", "pathetic", "absurd", "incompetent",
+        "stupid", "idiot*", "frustrat*", "angry", "furious", "annoyed", "annoying", "fed up",
+        "sick of", "sick and tired", "waste of time", "wasting my time", "second time",
+        "third time", "fourth time", "fifth time", "so many times", "how many times",
+        "again and again", "already told you", "are you kidding", "kidding me", "a joke",
+        "what the hell", "damn", "pissed", "not happy", "nobody ever", "no one ever",
+        "this is crazy", "for god sake", "for gods sake", "sick of this", "hate this",
+    ),  # fmt: skip
+    closing=(
+        "no", "nope", "nah", "no thanks", "no thank you", "that is all", "that all",
+        "that it", "that is it", "bye", "goodbye", "good bye", "bye bye", "thank you",
+        "thanks", "i am good", "i am all set", "all set", "nothing else", "that is everything",
+        "i am done", "done", "have a good day", "have a nice day", "see you", "cheers",
+    ),  # fmt: skip
+    courtesy=frozenset(
+        """no nope thanks thank you so much very that was it is all great good ok okay
+        perfect fine alright right cool awesome wonderful helpful have a nice day bye
+        goodbye really appreciate i am that all set done nothing else everything much
+        cheers sir maam for your help"""
+        .split()
+    ),  # fmt: skip
+    topics={
+        "bereavement": TopicWords(
+            phrases=(
+                "passed away", "pass away", "passing away", "passed on", "death", "deceased",
+                "funeral", "bereave*", "widow*", "condolenc*", "obituar*", "estate of",
+                "executor", "late husband", "late wife", "late mother", "late father",
+                "killed", "memorial service",
+            ),  # fmt: skip
+            near=("died", "dies", "dead", "lost", "losing", "lose", "passed", "passing"),
+            with_=_KIN,
+        ),
+        "fraud": TopicWords(
+            phrases=(
+                "fraud*", "scam*", "stolen", "stole", "steal*", "theft", "thief", "thieves",
+                "hack*", "phish*", "unauthori*", "identity theft", "compromised", "breach",
+                "suspicious", "not authorize*", "never authorize*", "was not me",
+                "someone used my", "somebody used my", "someone else used",
+            ),  # fmt: skip
+            near=("charge", "charged", "charges", "transaction*", "purchase*", "payment*",
+                  "withdrawal*", "debit*", "bill"),  # fmt: skip
+            with_=("never", "recogni*", "not mine", "not make", "not made", "unknown",
+                   "someone", "somebody", "strange", "weird"),  # fmt: skip
+        ),
+        "medical": TopicWords(
+            phrases=(
+                "ambulance", "emergency", "911", "nine one one", "injur*", "hurt", "hurting",
+                "bleed*", "burned", "burns", "allergic", "hospital*", "poison*", "unconscious",
+                "not breathe", "not breathing", "chest pain", "heart attack", "choking",
+                "electrocut*", "concussion", "stitches", "emergency room",
+            ),  # fmt: skip
+            near=("broke", "broken", "cut", "sprained", "fractured"),
+            with_=("arm", "leg", "wrist", "ankle", "bone*", "nose", "finger*", "toe*", "hip",
+                   "myself", "himself", "herself", "hand", "foot", "head"),  # fmt: skip
+        ),
+        "complaint": TopicWords(
+            phrases=(
+                "complain*", "manager", "supervisor", "unacceptable", "terrible service",
+                "poor service", "bad service", "awful service", "worst", "rude", "disgust*",
+                "unhappy", "disappointed", "lawyer", "attorney", "sue you", "suing", "legal action",
+                "better business bureau", "report you",
+            ),  # fmt: skip
+        ),
+        "cancellation": TopicWords(
+            phrases=(
+                "cancel*", "close my account", "close the account", "closing my account",
+                "terminat*", "unsubscrib*", "end my membership", "end my subscription",
+                "stop my subscription", "delete my account",
+            ),  # fmt: skip
+        ),
+    },
+    automation_words=("automated", "automatic", "assistant", "virtual", "bot", "robot",
+                      "ai", "computer", "digital"),  # fmt: skip
+    person_words=("agent", "person", "representative", "human", "operator", "someone",
+                  "somebody", "team member", "staff", "people"),  # fmt: skip
+    recording_words=("record*",),
+    followup="Is there anything else I can help with?",
+    goodbye="Thanks for calling. Goodbye!",
+    handoff="Connecting you with someone on our {team} team now.",
+)

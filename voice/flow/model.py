@@ -1,0 +1,182 @@
+"""A loaded callflow: the business, what the assistant may answer, and who takes the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from voice.flow.hours import Hours
+from voice.flow.lexicon import Lexicon, lexicon_for
+from voice.flow.matcher import Matcher
+from voice.flow.saying import hours_today, say_week
+from voice.flow.signals import Signals
+from voice.flow.text import normalise
+from voice.flow.types import Priority
+from voice.flow.lexicon_en import ENGLISH
+
+GENERAL = "general"  # the implied default team when a callflow names none
+
+
+@dataclass(frozen=True)
+class Business:
+    """Who answers the phone: name, timezone (IANA name) and the hours people answer."""
+
+    name: str
+    timezone: str = "UTC"
+    hours: Hours = field(default_factory=Hours)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """Return the timezone object."""
+        return ZoneInfo(self.timezone)
+
+    def local(self, now: dt.datetime) -> dt.datetime:
+        """Return `now` in the business's timezone (naive times are taken as local already)."""
+        return now.replace(tzinfo=self.tz) if now.tzinfo is None else now.astimezone(self.tz)
+
+    def is_open(self, now: dt.datetime) -> bool:
+        """Return True when people answer at `now`; True when hours are not given."""
+        return self.hours.is_open(self.local(now))
+
+
+@dataclass(frozen=True)
+class Team:
+    """Where a transfer goes: `target` is E.164, `sip:` or `client:`; '' means the line fallback."""
+
+    key: str
+    name: str = ""
+    target: str = ""
+    default: bool = False
+
+    @property
+    def display_name(self) -> str:
+        """Return the name callers hear, e.g. "Customer care"; the key when none is set."""
+        return self.name or self.key.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A request the assistant answers by itself."""
+
+    name: str
+    examples: tuple[str, ...]
+    answer: str
+    lookup: str | None = None
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """A topic that goes to a person at once, with its team and priority."""
+
+    name: str
+    examples: tuple[str, ...]
+    team: str
+    priority: Priority = "high"
+    topics: tuple[str, ...] = ()  # built-in sensitive topics this escalation takes
+
+
+@dataclass(frozen=True)
+class Switch:
+    """An optional rule that can be turned off, with the team it sends callers to."""
+
+    enabled: bool = True
+    team: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Callflow:
+    """One phone line's behaviour, loaded from callflows/*.yaml."""
+
+    name: str
+    business: Business
+    greeting: str
+    intents: dict[str, Intent]
+    escalations: dict[str, Escalation] = field(default_factory=dict)
+    teams: dict[str, Team] = field(default_factory=lambda: {GENERAL: Team(GENERAL, default=True)})
+    default_team: str = GENERAL
+    language: str = "en-US"
+    version: int = 1
+    voice: str = ""  # Twilio <Say> voice, e.g. Polly.Joanna; '' = the provider's default
+    greeting_audio: Path | None = None
+    numbers: tuple[str, ...] = ()
+    fallback_number: str = ""
+    silence_timeout: float = 6.0
+    confidence_threshold: float = 0.5
+    followup: str = ENGLISH.followup
+    goodbye: str = ENGLISH.goodbye
+    handoff: str = ENGLISH.handoff
+    recording: bool = False
+    frustration: Switch = field(default_factory=Switch)
+    repeat_caller: Switch = field(default_factory=Switch)
+    human_words: tuple[str, ...] = ()
+    description: str = ""
+    path: Path | None = None
+
+    def team(self, key: str | None) -> Team:
+        """Return a team by key, or the default team for None or an unknown key."""
+        return self.teams.get(key or "") or self.teams[self.default_team]
+
+    def target_for(self, key: str | None) -> str:
+        """Return where to dial for a team: its target, else the line's fallback number."""
+        return self.team(key).target or self.fallback_number
+
+    def handoff_line(self, key: str | None) -> str:
+        """Return what the caller hears before a transfer to a team."""
+        team = self.team(key).display_name
+        return self.handoff.replace("{team}", team).replace("{business.name}", self.business.name)
+
+    def hours_today(self, now: dt.datetime) -> str:
+        """Return today's hours in words ("8 AM to 8 PM", "closed")."""
+        return hours_today(self.business.hours, self.business.local(now), self.language)
+
+    def hours_week(self) -> str:
+        """Return the week's hours in words."""
+        return say_week(self.business.hours, self.language)
+
+    def is_open(self, now: dt.datetime) -> bool:
+        """Return True when people answer at `now`."""
+        return self.business.is_open(now)
+
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        """Return the word lists for this callflow's language."""
+        return lexicon_for(self.language)
+
+    @cached_property
+    def signals(self) -> Signals:
+        """Return the compiled human-request, frustration, closing and topic detectors."""
+        return Signals(self.lexicon, self.human_words)
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        """Return the example index; built once, when the callflow loads."""
+        docs = []
+        for kind, items in (("intent", self.intents), ("escalation", self.escalations)):
+            for name, item in items.items():
+                docs.append((kind, name, name.replace("_", " ")))
+                docs.extend((kind, name, example) for example in item.examples)
+        return Matcher(docs, self.lexicon)
+
+    @cached_property
+    def topic_routes(self) -> dict[str, str]:
+        """Return the escalation that takes each sensitive topic, by its examples or `topics:`."""
+        routes: dict[str, str] = {}
+        for esc in self.escalations.values():
+            topics = esc.topics or self._topics_of(esc)
+            for topic in topics:
+                routes.setdefault(topic, esc.name)
+        return routes
+
+    def _topics_of(self, esc: Escalation) -> list[str]:
+        found: list[str] = []
+        for text in (esc.name.replace("_", " "), *esc.examples):
+            found.extend(t for t in self.signals.topics(normalise(text, self.lexicon)) if t not in found)
+        return found
+
+    def compile(self) -> Callflow:
+        """Build the matcher and detectors now rather than on the first call."""
+        _ = self.signals, self.matcher, self.topic_routes
+        return self

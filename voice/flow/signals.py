@@ -1,0 +1,86 @@
+"""Spot what sends a caller to a person before any matching: asking, frustration, topics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from voice.flow.lexicon import TOPICS, Lexicon
+from voice.flow.text import PhraseSet, Text, near
+
+SHORT = 4  # words; mishearings of "agent" only count in an utterance this short
+
+
+@dataclass(frozen=True)
+class _Topic:
+    phrases: PhraseSet
+    near: PhraseSet
+    with_: PhraseSet
+
+
+class Signals:
+    """A language's lexicon compiled once per callflow, plus the callflow's own human words."""
+
+    def __init__(self, lex: Lexicon, human_words: tuple[str, ...] = ()):
+        self.lex = lex
+        self._human = PhraseSet(lex.human + tuple(human_words), lex)
+        self._human_short = PhraseSet(lex.human_short, lex)
+        self._not_human = PhraseSet(lex.not_human, lex)
+        self._frustration = PhraseSet(lex.frustration, lex)
+        self._closing = PhraseSet(lex.closing, lex)
+        closing_words = {w for p in lex.closing for w in p.split()}
+        self._courtesy = frozenset(lex.courtesy | closing_words)
+        self._closing_subs = sorted(
+            (_compact(p) for p in lex.closing + tuple(lex.courtesy)), key=len, reverse=True
+        )
+        self._topics = {
+            name: _Topic(PhraseSet(w.phrases, lex), PhraseSet(w.near, lex), PhraseSet(w.with_, lex))
+            for name, w in lex.topics.items()
+        }
+
+    def asks_for_human(self, text: Text, partial: bool = False) -> str | None:
+        """Return the words that asked for a person, or None; partials skip mishearings."""
+        blocked: set[int] = set()
+        for hit in self._not_human.positions(text):
+            blocked.update(range(hit.start, hit.start + hit.length))
+        sets = [self._human]
+        if not partial and len(text.tokens) <= SHORT:
+            sets.append(self._human_short)
+        for phrases in sets:
+            for hit in phrases.positions(text):
+                if hit.start < 0 or not blocked.intersection(range(hit.start, hit.start + hit.length)):
+                    return hit.phrase
+        return None
+
+    def frustrated(self, text: Text) -> str | None:
+        """Return the words that showed frustration, or None."""
+        return self._frustration.find(text)
+
+    def closes(self, text: Text) -> bool:
+        """Return True when the caller only said they are done ("no thanks", "bye")."""
+        if text.empty:
+            return False
+        if self.lex.unspaced:
+            rest = text.compact
+            for sub in self._closing_subs:
+                rest = rest.replace(sub, "")
+            return not rest and self._closing.find(text) is not None
+        return self._closing.find(text) is not None and all(
+            t in self._courtesy for t in text.tokens
+        )
+
+    def topics(self, text: Text) -> list[str]:
+        """Return the sensitive topics (bereavement, fraud, …) the text touches, in rule order."""
+        found = []
+        for name in TOPICS:
+            topic = self._topics.get(name)
+            if topic is None:
+                continue
+            if topic.phrases.find(text) or near(
+                topic.near.positions(text), topic.with_.positions(text)
+            ):
+                found.append(name)
+        return found
+
+
+def _compact(phrase: str) -> str:
+    return "".join(phrase.casefold().split())

@@ -1,0 +1,55 @@
+"""Everything one service process shares: settings, store, lines, speech, call service."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from voice.calls.lines import Lines
+from voice.calls.service import CallService
+from voice.calls.speech import Prompts, SpeechProvider
+from voice.settings import Settings
+from voice.store.db import Database
+from voice.telephony.tokens import StreamTokens
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Process-wide services, built once by create_app()."""
+
+    settings: Settings
+    db: Database
+    lines: Lines
+    speech: SpeechProvider
+    prompts: Prompts
+    service: CallService
+    tokens: StreamTokens
+    auth_token: str
+
+    @classmethod
+    def build(cls, settings: Settings) -> Runtime:
+        """Wire the services for `settings`."""
+        secrets = settings.dev_secrets()
+        db = Database(settings.effective_database_url)
+        lines = Lines(settings.callflows_dir, settings.default_callflow)
+        lines.load()
+        speech, prompts = SpeechProvider(settings), Prompts(settings)
+        service = CallService(
+            db,
+            lines,
+            settings.fallback_number,
+            has_model=speech.has_model,
+            streams_greeting=lambda callflow: prompts.greeting(callflow) is not None,
+        )
+        return cls(
+            settings,
+            db,
+            lines,
+            speech,
+            prompts,
+            service,
+            StreamTokens(secrets["secret_key"]),
+            secrets["twilio_auth_token"],
+        )

@@ -1,0 +1,158 @@
+"""Streaming recognition with Vosk: one shared model per process, one recognizer per call.
+
+Named `recognizer.py`, not `vosk.py`, so that `import vosk` inside this package finds the
+library rather than this module.
+
+Vosk's vocabulary has tokens that are not words. What we do with them:
+
+- `[unk]`, `<UNK>`, `<SPOKEN_NOISE>`, `[noise]`, `!SIL` (unknown speech, noise): dropped;
+- the Korean model's number tokens `[5]`, `[22]` become `5`, `22`, so digit redaction and
+  matching see digits; its number readings `(백)`, `(천)` become `백`, `천`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import vosk
+
+from voice.errors import ModelError
+from voice.flow.types import Word
+from voice.settings import Settings
+
+from .models import find_model
+from .types import Final, Partial, Result
+
+log = logging.getLogger(__name__)
+
+_UNKNOWN_WORDS = ("[unk]", "<UNK>")  # Vosk's English models use the first, the Korean one the second
+_NUMBER = re.compile(r"^\[(\d+)\]$")
+_READING = re.compile(r"^\((.+)\)$")
+_PUNCTUATION = ".,!?;:\"'“”‘’"
+
+_models: dict[Path, vosk.Model] = {}
+_models_lock = threading.Lock()
+
+
+def load_model(path: str | Path) -> vosk.Model:
+    """Return the Vosk model at `path`, loading it once per process for all calls."""
+    key = Path(path).resolve()
+    # One lock for all loads: a second call for the same model waits for the first load
+    # instead of loading it again (about 2 s and hundreds of MB each).
+    with _models_lock:
+        model = _models.get(key)
+        if model is None:
+            if not _models:
+                vosk.SetLogLevel(-1)  # Kaldi's per-utterance LOG lines; warnings still show
+            started = time.perf_counter()
+            try:
+                model = vosk.Model(str(key))
+            except Exception as exc:  # vosk raises a bare Exception when Kaldi fails
+                raise ModelError(f"could not load the Vosk model at {key}: {exc}") from exc
+            log.info("loaded Vosk model %s in %.1f s", key, time.perf_counter() - started)
+            _models[key] = model
+    return model
+
+
+def model_for(language: str, settings: Settings | None = None) -> vosk.Model:
+    """Return the shared model for a language (find_model, then load_model)."""
+    return load_model(find_model(language, settings))
+
+
+def clean_word(token: str) -> str | None:
+    """Return a Vosk token as a word for transcripts, or None when it is not a word."""
+    if match := _NUMBER.match(token):
+        return match[1]
+    if match := _READING.match(token):
+        return match[1]
+    if token.startswith(("[", "<")) or token == "!SIL":
+        return None
+    return token
+
+
+def clean_text(text: str) -> str:
+    """Return Vosk's text with non-words dropped and number tokens made plain."""
+    return " ".join(w for w in map(clean_word, text.split()) if w)
+
+
+def _vocabulary_word(model: vosk.Model, word: str) -> str | None:
+    """Return the spelling of `word` that the model knows (as is, or lower-cased), if any."""
+    for candidate in (word, word.lower()):
+        if model.vosk_model_find_word(candidate) >= 0:
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=256)
+def _compile_grammar(model: vosk.Model, phrases: tuple[str, ...]) -> tuple[str, frozenset[str]]:
+    """Return Vosk grammar JSON for phrases and the phrases as Vosk will spell them."""
+    kept: list[str] = []
+    for phrase in phrases:
+        words = [w.strip(_PUNCTUATION) for w in phrase.split()]
+        known = [v for w in words if w and (v := _vocabulary_word(model, w))]
+        missing = [w for w in words if w and not _vocabulary_word(model, w)]
+        if missing:
+            log.warning("grammar phrase %r: not in the model's vocabulary: %s", phrase, missing)
+        if known:
+            kept.append(" ".join(known))
+    # The unknown-word token gives speech outside the grammar somewhere to go. Add it only if
+    # this model has one: Vosk warns about every grammar word missing from its vocabulary.
+    unknown = [w for w in _UNKNOWN_WORDS if model.vosk_model_find_word(w) >= 0][:1]
+    # ensure_ascii=False: Vosk looks words up by their UTF-8 text, not by \\uXXXX escapes.
+    return json.dumps(kept + unknown, ensure_ascii=False), frozenset(kept)
+
+
+class VoskRecognizer:
+    """One caller's streaming recognizer (StreamingRecognizer); use it from one thread.
+
+    `accept` returns a Final at Vosk's endpoint (trailing silence after speech, or about
+    5 s with no speech at all, which gives a Final with empty text), a Partial when the words
+    heard so far changed, else None. With a grammar, only its phrases can be recognised; a
+    Final whose words are not exactly one phrase is marked `off_grammar` (confidence 0).
+    """
+
+    def __init__(
+        self, model: vosk.Model, sample_rate: int = 8000, grammar: Sequence[str] | None = None
+    ):
+        self.sample_rate = sample_rate
+        self._phrases: frozenset[str] | None = None
+        if grammar:
+            grammar_json, self._phrases = _compile_grammar(model, tuple(grammar))
+            self._rec = vosk.KaldiRecognizer(model, sample_rate, grammar_json)
+        else:
+            self._rec = vosk.KaldiRecognizer(model, sample_rate)
+        self._rec.SetWords(True)
+        self._partial = ""
+
+    def accept(self, pcm16: bytes) -> Result | None:
+        """Feed 16-bit mono PCM; return a Final at an endpoint, a Partial on new words, else None."""
+        if self._rec.AcceptWaveform(pcm16):
+            return self._final(self._rec.Result())
+        text = clean_text(json.loads(self._rec.PartialResult())["partial"])
+        changed = text != self._partial
+        self._partial = text
+        return Partial(text) if text and changed else None
+
+    def finish(self) -> Final:
+        """Flush the utterance in progress and return it; the recognizer stays usable."""
+        return self._final(self._rec.FinalResult())
+
+    def _final(self, raw: str) -> Final:
+        """Turn Vosk's result JSON into a Final."""
+        self._partial = ""
+        data = json.loads(raw)
+        words = tuple(
+            Word(word, min(1.0, max(0.0, float(item["conf"]))))
+            for item in data.get("result", [])
+            if (word := clean_word(item["word"]))
+        )
+        text = " ".join(w.text for w in words) if words else clean_text(data.get("text", ""))
+        off_grammar = self._phrases is not None and bool(text) and text not in self._phrases
+        return Final(text, words, off_grammar=off_grammar)

@@ -1,0 +1,80 @@
+"""The Media Streams WebSocket: Twilio's side of a live turn, as a neutral Transport."""
+
+from __future__ import annotations
+
+import logging
+
+from flask_sock import Sock
+from simple_websocket import ConnectionClosed
+
+from voice.calls.events import StreamEvent, StreamStarted
+from voice.calls.live import run_turn
+from voice.calls.stream import TransportClosed
+from voice.telephony import media
+from voice.telephony.webhooks import bp, runtime
+
+log = logging.getLogger(__name__)
+sock = Sock()
+PLAY_CHUNK = 8000  # one second of μ-law per message
+
+
+class TwilioTransport:
+    """Transport over a flask-sock WebSocket speaking Twilio's Media Streams JSON."""
+
+    def __init__(self, ws: object):
+        self.ws = ws
+        self.stream_sid = ""
+
+    def receive(self, timeout: float) -> StreamEvent | None:
+        """Return the next event, None on timeout; raise TransportClosed when gone."""
+        try:
+            raw = self.ws.receive(timeout=timeout)
+        except ConnectionClosed:
+            raise TransportClosed from None
+        if raw is None:
+            return None
+        event = media.parse(raw)
+        if isinstance(event, StreamStarted):
+            self.stream_sid = event.stream_sid
+        return event
+
+    def play(self, ulaw: bytes, mark: str) -> None:
+        """Send audio in one-second messages, then a mark."""
+        for i in range(0, len(ulaw), PLAY_CHUNK):
+            self._send(media.media_message(self.stream_sid, ulaw[i : i + PLAY_CHUNK]))
+        self._send(media.mark_message(self.stream_sid, mark))
+
+    def clear(self) -> None:
+        """Drop audio still queued for the caller."""
+        self._send(media.clear_message(self.stream_sid))
+
+    def _send(self, message: str) -> None:
+        try:
+            self.ws.send(message)
+        except ConnectionClosed:
+            raise TransportClosed from None
+
+
+def wait_for_start(transport: TwilioTransport, timeout_s: float = 10.0) -> StreamStarted:
+    """Return the stream's start event, skipping `connected`; raise if none arrives in time."""
+    waited = 0.0
+    while waited < timeout_s:
+        event = transport.receive(timeout=0.5)
+        if isinstance(event, StreamStarted):
+            return event
+        waited += 0.5 if event is None else 0.0
+    raise TimeoutError("no start message on the media stream")
+
+
+@sock.route("/stream", bp=bp)
+def media_stream(ws: object) -> None:
+    """Run one listening turn for the call whose signed token opened this stream."""
+    rt = runtime()
+    transport = TwilioTransport(ws)
+    try:
+        started = wait_for_start(transport)
+        claims = rt.tokens.check(started.params.get("token", ""), started.call_sid)
+    except (TimeoutError, TransportClosed, PermissionError, media.ProtocolError) as exc:
+        log.warning("media stream refused: %s", exc)
+        return
+    run_turn(transport, rt, claims.call_sid, claims.stage, claims.speech)
