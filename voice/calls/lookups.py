@@ -66,7 +66,7 @@ def run_lookup(name: str, caller: str) -> dict | None:
 def status_phrase(status: str, carrier: str | None, eta: dt.date | None) -> str:
     """Say an order's status as the end of a sentence ("Your order 123 …")."""
     by = f" with {carrier}" if carrier else ""
-    due = f", and should arrive {_say_date(eta)}" if eta else ""
+    due = f", and should arrive by {_say_date(eta)}" if eta else ""
     return {
         "processing": "is being packed and should ship within two business days",
         "shipped": f"has shipped{by}{due}",

@@ -32,7 +32,8 @@ from .types import Final, Partial, Result
 
 log = logging.getLogger(__name__)
 
-_UNKNOWN_WORDS = ("[unk]", "<UNK>")  # Vosk's English models use the first, the Korean one the second
+# Vosk's unknown-word token: "[unk]" in its English models, "<UNK>" in the Korean one.
+_UNKNOWN_WORDS = ("[unk]", "<UNK>")
 _NUMBER = re.compile(r"^\[(\d+)\]$")
 _READING = re.compile(r"^\((.+)\)$")
 _PUNCTUATION = ".,!?;:\"'“”‘’"
@@ -132,7 +133,7 @@ class VoskRecognizer:
         self._partial = ""
 
     def accept(self, pcm16: bytes) -> Result | None:
-        """Feed 16-bit mono PCM; return a Final at an endpoint, a Partial on new words, else None."""
+        """Feed 16-bit mono PCM; return a Final at an endpoint, a Partial on new words, or None."""
         if self._rec.AcceptWaveform(pcm16):
             return self._final(self._rec.Result())
         text = clean_text(json.loads(self._rec.PartialResult())["partial"])

