@@ -23,6 +23,8 @@ def main(log_level: str | None) -> None:
     logging.basicConfig(
         level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if level.upper() != "DEBUG":  # migration chatter is noise at the command line
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 for _name in _COMMAND_MODULES:

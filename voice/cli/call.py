@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import nullcontext
 
 import click
@@ -88,7 +89,8 @@ def call(  # noqa: PLR0913 - one parameter per option
             token,
             fast=fast,
             agent=tuple(agent.split(",")),
-            simulated_text=text is not None or then is not None,
+            # only real audio needs the real recognizer; text and keys stand in for it
+            simulated_text=wav is None or then is not None,
         )
         report = twilio.call(turns, caller, called)
     click.echo(report_json(report)) if as_json else print_report(report, twiml)
@@ -109,6 +111,7 @@ def _service(url: str | None, settings: object):  # noqa: ANN202 - a context man
     from voice.sim.server import serve
     from voice.store.db import Database
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the call report is the output
     Database(settings.effective_database_url).upgrade()
     # in-process, Twilio reaches us on loopback: sign against that URL, not PUBLIC_BASE_URL
     return serve(create_app(settings.model_copy(update={"public_base_url": ""})))

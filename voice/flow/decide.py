@@ -13,12 +13,14 @@ from voice.flow.matcher import Candidate
 from voice.flow.model import Callflow
 from voice.flow.outcomes import transfer
 from voice.flow.render import answer_decision
+from voice.flow.signals import SHORT
 from voice.flow.text import Text, normalise
 from voice.flow.types import CallerContext, Decision, Utterance
 
 INTENT_MIN = 0.45  # best intent score needed to answer
 MARGIN = 0.08  # and its lead over the runner-up; a near tie goes to a person
-ESCALATION_MIN = 0.5  # an escalation's example score that sends the caller to its team
+ESCALATION_MIN = 0.4  # an escalation's score that sends the caller to its team, unless an
+# intent clearly leads it (escalations win near ties: a person is the safe side)
 
 _NO_CONTEXT = CallerContext()
 
@@ -32,13 +34,14 @@ def decide(callflow: Callflow, utterance: Utterance, context: CallerContext = _N
     if context.turn == "followup" and not asked and (text.empty or callflow.signals.closes(text)):
         return _done(callflow, utterance, text)
     ranked = callflow.matcher.rank(text) if not text.empty else []
-    escalated = _escalation(callflow, text, ranked)
-    if asked:
-        team, priority = (escalated.team, escalated.priority) if escalated else (None, "normal")
-        return transfer(callflow, "asked_for_human", team, priority, {"heard": asked})
-    if escalated:
-        return escalated
-    upset = _frustration(callflow, text, context)
+    topic = _topic_escalation(callflow, text)
+    named = _named_team(callflow, text)
+    if asked or named:
+        chosen = topic or _similar_escalation(callflow, ranked)
+        team = named or (chosen.team if chosen else None)
+        priority = chosen.priority if chosen else "normal"
+        return transfer(callflow, "asked_for_human", team, priority, {"heard": asked or team})
+    upset = topic or _frustration(callflow, text, context) or _similar_escalation(callflow, ranked)
     if upset:
         return upset
     if context.turn == "followup":  # one automated answer per call; a new request goes to a person
@@ -56,19 +59,33 @@ def is_human_request(callflow: Callflow, partial_text: str) -> bool:
     return callflow.signals.asks_for_human(text, partial=True) is not None
 
 
-def _escalation(callflow: Callflow, text: Text, ranked: list[Candidate]) -> Decision | None:
+def _topic_escalation(callflow: Callflow, text: Text) -> Decision | None:
+    """Return a transfer for a sensitive topic: to the escalation that takes it, else default."""
     topics = callflow.signals.topics(text) if not text.empty else []
-    best = next((c for c in ranked if c.kind == "escalation"), None)
-    similar = best if best and best.score >= ESCALATION_MIN else None
     for topic in topics:
         name = callflow.topic_routes.get(topic)
         if name:
             return _to_escalation(callflow, name, {"topic": topic})
-    if similar:
-        return _to_escalation(callflow, similar.name, {"score": round(similar.score, 3)})
     if topics:  # a sensitive topic the callflow did not plan for still skips the bot
         return transfer(callflow, f"escalation:{topics[0]}", None, "high", {"topic": topics[0]})
     return None
+
+
+def _similar_escalation(callflow: Callflow, ranked: list[Candidate]) -> Decision | None:
+    """Return a transfer when an escalation's examples match about as well as any intent's."""
+    best = next((c for c in ranked if c.kind == "escalation"), None)
+    lead = ranked[0].score if ranked else 0.0
+    if best and best.score >= max(ESCALATION_MIN, lead - MARGIN):
+        return _to_escalation(callflow, best.name, {"score": round(best.score, 3)})
+    return None
+
+
+def _named_team(callflow: Callflow, text: Text) -> str | None:
+    """Return the team a short utterance names ("billing please", "front desk")."""
+    if len(text.tokens) > SHORT:
+        return None
+    hit = callflow.team_names.find(text)
+    return callflow.team_names_by_phrase[hit] if hit else None
 
 
 def _to_escalation(callflow: Callflow, name: str, detail: dict) -> Decision:

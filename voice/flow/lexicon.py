@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # Topics that skip the bot (DESIGN.md rule 5); escalations are mapped onto them by meaning.
@@ -26,6 +27,8 @@ class Lexicon:
     fillers: frozenset[str] = frozenset()
     stopwords: frozenset[str] = frozenset()
     contractions: tuple[tuple[str, str], ...] = ()  # word suffix → replacement
+    stem: Callable[[str], str] | None = None  # fold word endings ("closing" → "clos")
+    concepts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # words that mean alike
     human: tuple[str, ...] = ()  # a person, asked for in any utterance
     human_short: tuple[str, ...] = ()  # a person, only when the utterance is short (mishearings)
     not_human: tuple[str, ...] = ()  # phrases that contain a human word but ask for none

@@ -12,15 +12,64 @@ _KIN = (
     "child", "children", "kid", "baby", "friend", "he", "she", "holder", "dog", "cat", "pet",
 )  # fmt: skip
 
+_KEEP_DOUBLE = frozenset("lsz")
+_VOWELS = frozenset("aeiouy")
+
+
+def stem_en(word: str) -> str:
+    """Fold common English endings so "ships", "shipped" and "shipping" meet."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ings", "ing", "ions", "ion", "ed"):
+        base = word[: -len(suffix)]
+        if word.endswith(suffix) and len(base) >= 3 and _VOWELS.intersection(base):
+            word = base
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in _KEEP_DOUBLE | _VOWELS:
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
 ENGLISH = Lexicon(
     language="en",
+    stem=stem_en,
+    concepts={
+        # Words callers use for the same few things any phone line is asked about.
+        "hours": ("hours", "hour", "time", "open", "opening", "opens", "close", "closing", "closes",
+                  "closed", "late", "early", "tonight", "weekend", "weekends"),
+        "place": ("address", "located", "location", "directions", "direction", "find",
+                  "street", "map", "park", "parking", "where"),
+        "price": ("price", "prices", "cost", "costs", "fee", "fees", "pricing", "cheaper",
+                  "cheap", "expensive", "dollars", "rate", "rates", "much", "pay"),
+        "delivery": ("ship", "shipping", "shipped", "deliver", "delivery", "delivered",
+                     "arrive", "arrived", "arrival", "package", "parcel", "track",
+                     "tracking", "mail", "mailed", "overnight", "express"),
+        "return": ("return", "returns", "refund", "refunds", "exchange", "money back"),
+        "booking": ("appointment", "appointments", "book", "booking", "schedule",
+                    "reschedule", "reservation", "reserve"),
+        "billing": ("bill", "billing", "billed", "invoice", "statement", "payment"),
+        "job": ("job", "jobs", "hiring", "hire", "career", "careers", "employment",
+                "position", "apply", "application"),
+        "child": ("kid", "kids", "child", "children", "son", "daughter", "baby", "toddler"),
+        "day": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                "sunday", "today", "tomorrow", "weekday", "weekdays", "holiday", "holidays"),
+    },  # fmt: skip
     fillers=frozenset("um umm uh uhh uhm erm er ah ahh hmm mm mhm like".split()),
     stopwords=frozenset(
         """a an the is are am was were be been being do does did i me my mine you your
         yours we us our it its this that these those to of for on in at and or but so
         can could would will shall should may might must please just hi hello hey yes
         yeah yep ok okay oh well um uh there here have has had get got im id ill ive
-        with about from by any some know want wanted need needed tell let"""
+        with about from by any some know want wanted need needed tell let what whats when
+        where how who which why"""
         .split()
     ),  # fmt: skip
     contractions=(
@@ -50,7 +99,7 @@ ENGLISH = Lexicon(
         "stupid", "idiot*", "frustrat*", "angry", "furious", "annoyed", "annoying", "fed up",
         "sick of", "sick and tired", "waste of time", "wasting my time", "second time",
         "third time", "fourth time", "fifth time", "so many times", "how many times",
-        "again and again", "already told you", "are you kidding", "kidding me", "a joke",
+        "again and again", "already told you", "are you kidding", "kidding me", "is this a joke", "this is a joke", "what a joke",
         "what the hell", "damn", "pissed", "not happy", "nobody ever", "no one ever",
         "this is crazy", "for god sake", "for gods sake", "sick of this", "hate this",
     ),  # fmt: skip

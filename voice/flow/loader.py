@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from voice.errors import CallflowInvalid, CallflowNotFound
 from voice.flow.decide import decide
 from voice.flow.model import Callflow
 from voice.flow.report import Report, read_yaml
-from voice.flow.types import Utterance
+from voice.flow.types import CallerContext, Utterance
 from voice.flow.validate import build_callflow
 
 SUFFIXES = (".yaml", ".yml")
@@ -92,11 +93,13 @@ def _warn_routing(report: Report, callflow: Callflow) -> None:
             where = callflow.fallback_number or "the service's FALLBACK_NUMBER"
             report.warn(("teams", team.key, "target"), f"no target; its transfers ring {where}",
                         'add `target: "+15551230001"`, "sip:user@host" or "client:name"')  # fmt: skip
+    # A fixed weekday noon, so hours placeholders render without reading the clock.
+    context = CallerContext(now=dt.datetime(2024, 1, 3, 12, 0, tzinfo=callflow.business.tz))
     for kind, items in (("intents", callflow.intents), ("escalations", callflow.escalations)):
         for name, item in items.items():
             for i, example in enumerate(item.examples):
-                got = decide(callflow, Utterance(example))
-                if kind == "intents" and got.reason == "intent" and got.intent == name:
+                got = decide(callflow, Utterance(example), context)
+                if kind == "intents" and got.intent == name:
                     continue
                 esc_team = getattr(item, "team", None)
                 if kind == "escalations" and got.action == "transfer" and got.team == esc_team:

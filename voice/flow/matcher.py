@@ -1,10 +1,9 @@
-"""Score an utterance against each intent's and escalation's examples (TF-IDF, words + n-grams).
+"""Score an utterance against each intent's and escalation's examples: TF-IDF plus coverage.
 
-Three feature groups, each normalised on its own so short and long texts compare fairly:
-words (stopwords damped), word pairs, and character n-grams (3-grams inside words; 2-grams
-over the unspaced text for scripts like Korean, whose particles glue onto words).
-Words the callflow never uses still count in the utterance's length, so an out-of-scope
-question ("do you sell cars") scores low instead of matching on its one familiar word.
+Each label scores a blend of (a) the cosine to its nearest example, feature groups normalised
+apart so short and long texts compare fairly, and (b) how much of the utterance the label's
+words cover. Words the callflow never uses still count in the utterance's length, so an
+out-of-scope question ("do you sell cars") scores low instead of matching on one familiar word.
 """
 
 from __future__ import annotations
@@ -16,60 +15,94 @@ from dataclasses import dataclass
 from voice.flow.lexicon import Lexicon
 from voice.flow.text import Text, is_unspaced, normalise
 
-GROUP_WEIGHTS = {"w": 1.0, "b": 0.5, "c": 0.8}
-STOPWORD_WEIGHT = 0.25
+# Feature groups: stemmed words, stopwords, word pairs, character 3-grams inside words, character 2-grams
+# over unspaced text (Korean, …), and concepts (words the lexicon says mean alike).
+GROUP_WEIGHTS = {"w": 1.0, "t": 0.2, "b": 0.5, "c": 0.3, "k": 1.0, "s": 0.6}
+COVERAGE_GROUPS = frozenset("wks")  # groups whose overlap counts as "the label knows this word"
+NEAREST, COVER = 0.5, 0.5  # blend of the nearest example's cosine and the label's word coverage
+EXTRA_WEIGHT = 0.5  # how much a word only seen in an answer counts towards coverage
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """One label's best score: `kind` is "intent" or "escalation"."""
+    """One label's score: `kind` is "intent" or "escalation"."""
 
     kind: str
     name: str
     score: float
 
 
-def features(text: Text, lex: Lexicon) -> Counter[str]:
-    """Return the weighted features of a normalised text."""
-    feats: Counter[str] = Counter()
-    content = [t for t in text.tokens if t not in lex.stopwords]
-    for token in text.tokens:
-        feats["w:" + token] += STOPWORD_WEIGHT if token in lex.stopwords else 1.0
-    for a, b in zip(content, content[1:], strict=False):
-        feats[f"b:{a} {b}"] += 1.0
-    unspaced = "".join(t for t in content if is_unspaced(t))
-    for i in range(len(unspaced) - 1):
-        feats["c:" + unspaced[i : i + 2]] += 1.0
-    for token in content:
-        if is_unspaced(token):
-            continue
-        padded = f"#{token}#"
-        for i in range(len(padded) - 2):
-            feats["c:" + padded[i : i + 3]] += 1.0
-    return feats
+class Featurizer:
+    """Turn normalised text into weighted features, with a language's stemmer and concepts."""
+
+    def __init__(self, lex: Lexicon):
+        self.lex = lex
+        self._stem = lex.stem or (lambda word: word)
+        self._concepts: dict[str, str] = {}
+        for concept, words in lex.concepts.items():
+            for word in words:
+                self._concepts.setdefault(self._stem(word), concept)
+
+    def __call__(self, text: Text) -> Counter[str]:
+        """Return the weighted features of a normalised text."""
+        feats: Counter[str] = Counter()
+        stop = self.lex.stopwords
+        content = [self._stem(t) for t in text.tokens if t not in stop]
+        for token in text.tokens:
+            feats[("t:" if token in stop else "w:") + self._stem(token)] += 1.0
+        for a, b in zip(content, content[1:], strict=False):
+            feats[f"b:{a} {b}"] += 1.0
+        unspaced = "".join(t for t in content if is_unspaced(t))
+        for i in range(len(unspaced) - 1):
+            feats["k:" + unspaced[i : i + 2]] += 1.0
+        for token in content:
+            concept = self._concepts.get(token)
+            if concept:
+                feats["s:" + concept] += 1.0
+            if not is_unspaced(token):
+                padded = f"#{token}#"
+                for i in range(len(padded) - 2):
+                    feats["c:" + padded[i : i + 3]] += 1.0
+        return feats
 
 
 class Matcher:
     """An inverted index over every example; built once when a callflow loads."""
 
-    def __init__(self, docs: list[tuple[str, str, str]], lex: Lexicon):
-        """Index (kind, name, example text) triples."""
-        self.lex = lex
+    def __init__(self, docs: list[tuple[str, str, str]], lex: Lexicon, extra: list | None = None):
+        """Index (kind, name, example) triples; `extra` (kind, name, text) only widen vocabulary."""
+        self.features = Featurizer(lex)
         self._labels: list[tuple[str, str]] = []
+        self._label_ids: dict[tuple[str, str], int] = {}
+        self._doc_label: list[int] = []
         raw: list[Counter[str]] = []
         for kind, name, example in docs:
-            feats = features(normalise(example, lex), lex)
+            feats = self.features(normalise(example, lex))
             if feats:
-                self._labels.append((kind, name))
+                self._doc_label.append(self._label((kind, name)))
                 raw.append(feats)
         df: Counter[str] = Counter(f for feats in raw for f in feats)
         n = len(raw)
         self._idf = {f: math.log((1 + n) / (1 + c)) + 1.0 for f, c in df.items()}
         self._unseen_idf = math.log(1 + n) + 1.0
         self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._vocab: dict[str, dict[int, float]] = defaultdict(dict)
         for i, feats in enumerate(raw):
             for f, w in self._vector(feats).items():
                 self._postings[f].append((i, w))
+                if f[0] in COVERAGE_GROUPS:
+                    self._vocab[f][self._doc_label[i]] = 1.0
+        for kind, name, text in extra or ():
+            label = self._label((kind, name))
+            for f in self.features(normalise(text, lex)):
+                if f[0] in COVERAGE_GROUPS:
+                    self._vocab[f].setdefault(label, EXTRA_WEIGHT)
+
+    def _label(self, label: tuple[str, str]) -> int:
+        if label not in self._label_ids:
+            self._label_ids[label] = len(self._labels)
+            self._labels.append(label)
+        return self._label_ids[label]
 
     def _vector(self, feats: Counter[str]) -> dict[str, float]:
         weighted = {f: w * self._idf.get(f, self._unseen_idf) for f, w in feats.items()}
@@ -80,19 +113,30 @@ class Matcher:
         return {f: w * scale[f[0]] for f, w in weighted.items()}
 
     def rank(self, text: Text) -> list[Candidate]:
-        """Return each label's best example score (0..1), best first."""
-        feats = features(text, self.lex)
+        """Return each label's score (0..1), best first: nearest example blended with coverage."""
+        feats = self.features(text)
         if not feats:
             return []
         vector = self._vector(feats)
-        total = sum(GROUP_WEIGHTS[g] for g in {f[0] for f in vector})
+        groups = {f[0] for f in vector}
+        total = sum(GROUP_WEIGHTS[g] for g in groups)
+        total_cover = sum(GROUP_WEIGHTS[g] for g in groups & COVERAGE_GROUPS) or 1.0
         dots: dict[int, float] = defaultdict(float)
+        covered: dict[int, float] = defaultdict(float)
         for f, w in vector.items():
             for i, dw in self._postings.get(f, ()):
                 dots[i] += w * dw
-        best: dict[tuple[str, str], float] = {}
+            for label, share in self._vocab.get(f, {}).items():
+                covered[label] += share * w * w
+        nearest: dict[int, float] = defaultdict(float)
         for i, dot in dots.items():
-            label = self._labels[i]
-            best[label] = max(best.get(label, 0.0), dot / total)
-        ranked = [Candidate(kind, name, s) for (kind, name), s in best.items()]
+            label = self._doc_label[i]
+            nearest[label] = max(nearest[label], dot)
+        ranked = [
+            Candidate(
+                *self._labels[label],
+                NEAREST * nearest[label] / total + COVER * cov / total_cover,
+            )
+            for label, cov in covered.items()
+        ]
         return sorted(ranked, key=lambda c: c.score, reverse=True)

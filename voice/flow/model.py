@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -13,10 +14,11 @@ from voice.flow.lexicon import Lexicon, lexicon_for
 from voice.flow.matcher import Matcher
 from voice.flow.saying import hours_today, say_week
 from voice.flow.signals import Signals
-from voice.flow.text import normalise
+from voice.flow.text import PhraseSet, normalise
 from voice.flow.types import Priority
 from voice.flow.lexicon_en import ENGLISH
 
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 GENERAL = "general"  # the implied default team when a callflow names none
 
 
@@ -158,7 +160,18 @@ class Callflow:
             for name, item in items.items():
                 docs.append((kind, name, name.replace("_", " ")))
                 docs.extend((kind, name, example) for example in item.examples)
-        return Matcher(docs, self.lexicon)
+        answers = [("intent", n, _PLACEHOLDER.sub(" ", i.answer)) for n, i in self.intents.items()]
+        return Matcher(docs, self.lexicon, answers)
+
+    @cached_property
+    def team_names_by_phrase(self) -> dict[str, str]:
+        """Return team keys by the display names callers may say ("front desk")."""
+        return {t.name: t.key for t in self.teams.values() if t.name}
+
+    @cached_property
+    def team_names(self) -> PhraseSet:
+        """Return the compiled team display names."""
+        return PhraseSet(tuple(self.team_names_by_phrase), self.lexicon)
 
     @cached_property
     def topic_routes(self) -> dict[str, str]:
@@ -178,5 +191,5 @@ class Callflow:
 
     def compile(self) -> Callflow:
         """Build the matcher and detectors now rather than on the first call."""
-        _ = self.signals, self.matcher, self.topic_routes
+        _ = self.signals, self.matcher, self.topic_routes, self.team_names
         return self

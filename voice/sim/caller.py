@@ -19,6 +19,7 @@ class Utter:
     at_ms: int | None = None  # stream time to start; None: just after the prompt ends
     confidence: float = 1.0
     label: str = ""
+    drop_at_ms: int | None = None  # cut the socket here, as a network failure would
 
     @property
     def text_ms(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -42,11 +43,12 @@ class _Playback:
         self.bytes = 0
         self.marks: list[tuple[str, int]] = []  # (name, bytes queued before it)
         self.cleared = False
-        self.first_audio = threading.Event()
+        self.complete = threading.Event()  # a mark arrived: everything before it is queued
 
     def ends_at(self) -> int | None:
+        """Return the stream time the queued prompt finishes playing, once it is all queued."""
         with self.lock:
-            if self.started_at is None:
+            if self.started_at is None or not self.complete.is_set():
                 return None
             return self.started_at + self.bytes // 8
 
@@ -80,8 +82,8 @@ class MediaSession:
         receiver.start()
         self._send({"event": "connected", "protocol": "Call", "version": "1.0.0"})
         self._send(self._start_message())
-        if self.expect_prompt:  # anchor playback in stream time before we start talking
-            self._play.first_audio.wait(timeout=15)
+        if self.expect_prompt:  # know the whole prompt before deciding when to talk
+            self._play.complete.wait(timeout=15)
         self._stream(utter)
         if not self._closed.wait(timeout=15):
             self._hung_up = True  # we gave up waiting: the caller hangs up
@@ -100,6 +102,9 @@ class MediaSession:
             if self._closed.is_set():
                 return
             self._now = now = chunk * FRAME_MS
+            if utter.drop_at_ms is not None and now >= utter.drop_at_ms:
+                self._drop()
+                return
             if start is None:
                 start = self._speech_start(utter, now)
             frame = SILENCE
@@ -109,6 +114,13 @@ class MediaSession:
             self._echo_marks(now)
             if not self.fast:
                 time.sleep(max(0.0, t0 + (now + FRAME_MS) / 1000 - time.monotonic()))
+
+    def _drop(self) -> None:
+        """Cut the connection without a stop message; Twilio then fetches the action URL."""
+        self._hung_up = True
+        self.ws.sock.shutdown(socket.SHUT_RDWR)
+        self.ws.close()
+        self._closed.set()
 
     def _speech_start(self, utter: Utter, now: int) -> int | None:
         if utter.at_ms is not None:
@@ -188,9 +200,9 @@ class MediaSession:
                 if self._play.started_at is None:
                     self._play.started_at = self._now
                 self._play.bytes += len(base64.b64decode(message["media"]["payload"]))
-                self._play.first_audio.set()
             elif kind == "mark":
                 self._play.marks.append((message["mark"]["name"], self._play.bytes))
+                self._play.complete.set()
             elif kind == "clear":
                 self._play.cleared = True
 

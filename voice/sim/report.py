@@ -17,6 +17,7 @@ _PREFIX = {
     "whisper": ("whisper", "green"),
     "dial_result": ("agent", "green"),
     "hangup": ("call", "white"),
+    "error": ("error", "red"),
 }
 
 

@@ -17,6 +17,10 @@ from voice.sim.media import MediaSession
 SIM_PARAM = "VoiceSimulatedSpeech"  # see voice.telephony.webhooks
 
 
+class WebhookFailed(RuntimeError):
+    """The service answered a webhook with an error status."""
+
+
 @dataclass
 class Step:
     """One line of the simulated call's transcript."""
@@ -76,13 +80,19 @@ class FakeTwilio:
         }
         if self.simulated_text:
             params[SIM_PARAM] = "text"
-        started = time.monotonic()
-        twiml = self.post(f"{self.base}/twilio/voice", params, report)
-        self._answered = time.monotonic()
-        self._run(twiml, params, list(turns), report)
+        started = self._answered = time.monotonic()
+        try:
+            twiml = self.post(f"{self.base}/twilio/voice", params, report)
+            self._answered = time.monotonic()
+            self._run(twiml, params, list(turns), report)
+        except WebhookFailed as exc:  # what a real caller would hear from Twilio
+            report.add("error", f"{exc}: Twilio says 'an application error has occurred', hangs up")
         duration = int(time.monotonic() - started)
         status = {**params, "CallStatus": "completed", "CallDuration": str(duration)}
-        self.post(f"{self.base}/twilio/status", status, report, expect_xml=False)
+        try:
+            self.post(f"{self.base}/twilio/status", status, report, expect_xml=False)
+        except WebhookFailed as exc:  # Twilio logs a failed status callback and moves on
+            report.add("error", f"status callback failed: {exc}")
         report.add("hangup", f"call ended after {duration} s")
         return report
 
@@ -91,7 +101,7 @@ class FakeTwilio:
         signature = self.validator.compute_signature(url, params)
         resp = self.http.post(url, data=params, headers={"X-Twilio-Signature": signature})
         if resp.status_code >= 400:
-            raise RuntimeError(f"{url} answered {resp.status_code}: {resp.text[:200]}")
+            raise WebhookFailed(f"{url} answered {resp.status_code}")
         if decision := resp.headers.get("X-Voice-Decision"):
             data = json.loads(decision)
             report.add("decision", _decision_line(data), **data)

@@ -1,0 +1,122 @@
+"""Twilio-facing endpoints: signatures, the opening TwiML, and a person on every error path."""
+
+import logging
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests_support import FALLBACK_RE, incoming_params
+from voice.app import create_app
+
+ENDPOINTS = ["/twilio/voice", "/twilio/voice/next?stage=greeting", "/twilio/dial?transfer=1",
+             "/twilio/whisper?transfer=1", "/twilio/status"]
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_unsigned_webhooks_get_403_and_a_log_line(client, path, caplog):
+    with caplog.at_level(logging.WARNING):
+        response = client.post(path, data=incoming_params())
+    assert response.status_code == 403
+    assert "rejected unsigned or mis-signed Twilio request" in caplog.text
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_webhooks_signed_for_other_params_get_403(client, path):
+    from conftest import sign
+
+    params = incoming_params()
+    forged = sign(f"http://localhost{path}", {**params, "From": "+19999999999"})
+    response = client.post(path, data=params, headers={"X-Twilio-Signature": forged})
+    assert response.status_code == 403
+
+
+def test_webhooks_signed_with_another_auth_token_get_403(client):
+    from twilio.request_validator import RequestValidator
+
+    params = incoming_params()
+    other = RequestValidator("not-our-token").compute_signature("http://localhost/twilio/voice",
+                                                                params)
+    response = client.post("/twilio/voice", data=params, headers={"X-Twilio-Signature": other})
+    assert response.status_code == 403
+
+
+def test_signatures_are_checked_against_public_base_url_behind_a_proxy(settings, db):
+    from conftest import sign
+
+    app = create_app(settings.model_copy(update={"public_base_url": "https://voice.example.com"}))
+    client, params = app.test_client(), incoming_params()
+    public = sign("https://voice.example.com/twilio/voice", params)
+    assert client.post("/twilio/voice", data=params,
+                       headers={"X-Twilio-Signature": public}).status_code == 200
+    local = sign("http://localhost/twilio/voice", params)
+    assert client.post("/twilio/voice", data=params,
+                       headers={"X-Twilio-Signature": local}).status_code == 403
+
+
+def test_media_stream_handshake_without_signature_is_refused(client):
+    response = client.get("/twilio/stream", headers={"Upgrade": "websocket", "Connection": "Upgrade"})
+    assert response.status_code == 403
+
+
+def test_incoming_call_opens_a_stream_at_once_with_no_menu(twilio_post):
+    root = ET.fromstring(twilio_post("/twilio/voice", incoming_params(simulated=True)).data)
+    assert root.find("Gather") is None  # right 1: no "press 1 for…"
+    stream = root.find("Connect/Stream")
+    assert stream is not None and stream.find("Parameter").get("name") == "token"
+
+
+def test_greeting_is_honest_when_spoken_with_say(app, twilio_post, monkeypatch):
+    monkeypatch.setattr(app.extensions["voice"].prompts, "greeting", lambda _cf: None)
+    root = ET.fromstring(twilio_post("/twilio/voice", incoming_params(simulated=True)).data)
+    greeting = root.find("Say").text.lower()
+    assert "automated" in greeting or "assistant" in greeting  # right 2
+    assert "agent" in greeting or "person" in greeting
+    assert "press" not in greeting  # right 1
+    assert [c.tag for c in root] == ["Say", "Connect"]
+
+
+def test_without_a_speech_model_every_call_goes_to_a_person_at_once(twilio_post):
+    response = twilio_post("/twilio/voice", incoming_params())
+    root = ET.fromstring(response.data)
+    assert root.find("Connect") is None
+    assert root.find("Dial") is not None
+    assert '"reason": "model_missing"' in response.headers["X-Voice-Decision"]
+
+
+def test_continuation_without_a_decision_connects_a_person(twilio_post):
+    params = incoming_params(simulated=True)
+    twilio_post("/twilio/voice", params)
+    root = ET.fromstring(twilio_post("/twilio/voice/next?stage=greeting", params).data)
+    assert FALLBACK_RE.match(root.find("Dial/Number").text)
+
+
+def test_database_unreachable_still_dials_the_fallback_number(app, twilio_post):
+    from voice.store.db import Database
+
+    app.extensions["voice"].service.db = Database("postgresql+psycopg://x@127.0.0.1:1/none")
+    for path in ("/twilio/voice", "/twilio/voice/next?stage=greeting"):
+        root = ET.fromstring(twilio_post(path, incoming_params()).data)
+        assert root.find("Dial") is not None, path
+
+
+def test_status_callback_closes_an_unanswered_call_as_abandoned(twilio_post, db):
+    import sqlalchemy as sa
+
+    from voice.store.models import Call
+
+    params = incoming_params(simulated=True)
+    twilio_post("/twilio/voice", params)
+    done = {**params, "CallStatus": "completed", "CallDuration": "4"}
+    assert twilio_post("/twilio/status", done).status_code == 204
+    with db.session() as s:
+        call = s.scalars(sa.select(Call)).one()
+    assert (call.status, call.duration_s, call.outcome) == ("completed", 4, "abandoned")
+    assert call.ended_at is not None
+
+
+def test_health_says_what_is_missing(client):
+    body = client.get("/health").get_json()
+    assert body["database"] == "ok"
+    assert "acme-outfitters" in body["callflows"]
+    assert body["status"] == "degraded"
+    assert any("no speech model for en-US" in p for p in body["problems"])
