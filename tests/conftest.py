@@ -63,9 +63,13 @@ def db(database_url: str) -> Database:
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Return settings for an isolated service using the demo callflows."""
-    for key in ("PUBLIC_BASE_URL", "FALLBACK_NUMBER", "DEFAULT_CALLFLOW", "TWILIO_AUTH_TOKEN"):
-        monkeypatch.delenv(key, raising=False)
+    for key in [k for k in os.environ if k.startswith("VOSK_MODEL")]:
+        monkeypatch.delenv(key)
+    home = tmp_path / "home"  # keep a developer's ~/.cache/vosk out of the tests
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
     return Settings(
+        _env_file=None,
         VAR_DIR=tmp_path / "var",
         DATABASE_URL=database_url,
         CALLFLOWS_DIR=ROOT / "callflows",

@@ -7,12 +7,17 @@ FALLBACK_RE = re.compile(r"^\+1\d{10}$")
 DEMO_LINE = "+15555550000"
 
 
-def incoming_params(caller: str = "+15555550100", simulated: bool = False,
-                    sid: str = "") -> dict[str, str]:
+def incoming_params(
+    caller: str = "+15555550100", simulated: bool = False, sid: str = ""
+) -> dict[str, str]:
     """Return the form Twilio posts for a new inbound call."""
     params = {
-        "CallSid": sid or "CA" + secrets.token_hex(16), "AccountSid": "AC" + "0" * 32,
-        "From": caller, "To": DEMO_LINE, "CallStatus": "ringing", "Direction": "inbound",
+        "CallSid": sid or "CA" + secrets.token_hex(16),
+        "AccountSid": "AC" + "0" * 32,
+        "From": caller,
+        "To": DEMO_LINE,
+        "CallStatus": "ringing",
+        "Direction": "inbound",
         "ApiVersion": "2010-04-01",
     }
     if simulated:

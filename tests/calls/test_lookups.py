@@ -44,8 +44,11 @@ def test_seeding_twice_adds_nothing_and_flags_demo_rows(db):
 
 @pytest.mark.parametrize(
     ("status", "phrase"),
-    [("processing", "is being packed and should ship within two business days"),
-     ("cancelled", "was cancelled"), ("on_hold", "is on hold")],
+    [
+        ("processing", "is being packed and should ship within two business days"),
+        ("cancelled", "was cancelled"),
+        ("on_hold", "is on hold"),
+    ],
 )
 def test_status_phrases_finish_the_sentence(status, phrase):
     assert status_phrase(status, None, None) == phrase

@@ -44,9 +44,7 @@ def decide(_cf, utterance, _ctx):
 
 
 def turn(**kwargs):
-    return ListeningTurn(
-        object(), CallerContext(), decide, lambda _cf, t: "agent" in t, **kwargs
-    )
+    return ListeningTurn(object(), CallerContext(), decide, lambda _cf, t: "agent" in t, **kwargs)
 
 
 def audio(n, start=0):
@@ -55,8 +53,9 @@ def audio(n, start=0):
 
 def test_simulated_speech_is_decided_after_trailing_silence():
     events = [SimulatedSpeech("what are your hours"), *audio(150)]
-    runner = StreamRunner(ListTransport(events), turn(), ScriptedRecognizer(),
-                          allow_simulated_speech=True)
+    runner = StreamRunner(
+        ListTransport(events), turn(), ScriptedRecognizer(), allow_simulated_speech=True
+    )
     result = runner.run()
     assert result.decision.action == "answer"
     assert result.utterance.text == "what are your hours"
@@ -66,15 +65,17 @@ def test_simulated_speech_is_decided_after_trailing_silence():
 
 def test_simulated_speech_is_ignored_unless_the_stream_allows_it():
     events = [SimulatedSpeech("what are your hours"), *audio(400)]
-    runner = StreamRunner(ListTransport(events), turn(silence_timeout_ms=6000),
-                          ScriptedRecognizer())
+    runner = StreamRunner(
+        ListTransport(events), turn(silence_timeout_ms=6000), ScriptedRecognizer()
+    )
     assert runner.run().decision.reason == "silence"
 
 
 def test_talking_over_the_prompt_clears_the_prompt_playback():
     transport = ListTransport([SimulatedSpeech("agent please"), *audio(50)])
-    runner = StreamRunner(transport, turn(prompt_ms=4000), ScriptedRecognizer(),
-                          allow_simulated_speech=True)
+    runner = StreamRunner(
+        transport, turn(prompt_ms=4000), ScriptedRecognizer(), allow_simulated_speech=True
+    )
     result = runner.run()
     assert result.decision.reason == "asked_for_human"
     assert transport.cleared == 1
@@ -87,8 +88,7 @@ def test_a_key_press_is_decided_without_waiting_for_audio():
 
 
 def test_stream_stop_means_the_caller_hung_up():
-    runner = StreamRunner(ListTransport([*audio(5), StreamStopped()]), turn(),
-                          ScriptedRecognizer())
+    runner = StreamRunner(ListTransport([*audio(5), StreamStopped()]), turn(), ScriptedRecognizer())
     assert runner.run().decision is None
 
 

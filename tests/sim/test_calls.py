@@ -5,9 +5,9 @@ These pin the caller's rights end to end on the demo line; `--text` stands in fo
 
 import pytest
 import sqlalchemy as sa
-
 from conftest import AUTH_TOKEN
 from tests_support import DEMO_LINE
+
 from voice.sim.caller import Utter
 from voice.sim.server import serve
 from voice.sim.twilio import FakeTwilio

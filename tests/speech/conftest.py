@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import io
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
+from speech import fake_model_site  # tests/ is on sys.path (pyproject: pythonpath)
 
 from voice.settings import Settings
 from voice.speech.audio import pcm16_to_ulaw, read_wav_8k, ulaw_to_pcm16
-
-
-def load_fake_model_site():
-    """Import tests/speech/fake_model_site.py by path (tests/ is not a package)."""
-    path = Path(__file__).with_name("fake_model_site.py")
-    spec = importlib.util.spec_from_file_location("fake_model_site", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(autouse=True)
@@ -51,14 +43,14 @@ def settings_for(tmp_path):
 @pytest.fixture
 def site():
     """Serve a fake official model site on a local port."""
-    with load_fake_model_site().ModelSite() as running:
+    with fake_model_site.ModelSite() as running:
         yield running
 
 
 @pytest.fixture(scope="session")
 def fake_site_helpers():
     """Return the fake model site helpers (make_model_dir, model_zip, …)."""
-    return load_fake_model_site()
+    return fake_model_site
 
 
 @pytest.fixture(scope="session")

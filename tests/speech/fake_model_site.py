@@ -1,6 +1,6 @@
 """A stand-in for alphacephei.com: a local HTTP server with a model list and tiny model zips.
 
-Tests load this file by path (tests/ is not a package): see `load_fake_model_site()` users.
+Imported as `speech.fake_model_site` (tests/ is on sys.path) by the speech and CLI tests.
 """
 
 from __future__ import annotations

@@ -135,7 +135,9 @@ def line_with_speech(*parts: tuple[str, float]) -> bytes:
     """Join ('speech'|'quiet', seconds) parts: a 300 Hz tone at -10 dBFS or -65 dBFS noise."""
     rng = np.random.default_rng(3)
     chunks = [
-        tone(300, sec, 8000, -10) if kind == "speech" else rng.normal(0, 10 ** (-65 / 20), int(8000 * sec))
+        tone(300, sec, 8000, -10)
+        if kind == "speech"
+        else rng.normal(0, 10 ** (-65 / 20), int(8000 * sec))
         for kind, sec in parts
     ]
     return (np.concatenate(chunks) * 32767).astype("<i2").tobytes()

@@ -111,9 +111,7 @@ def test_another_languages_model_is_never_used(settings_for, make_model):
         find_model("en-US", settings)
 
 
-def test_missing_model_message_lists_every_place_searched_and_the_fix(
-    tmp_path, settings_for, home
-):
+def test_missing_model_message_lists_every_place_searched_and_the_fix(tmp_path, settings_for, home):
     settings = settings_for(VOSK_MODEL_PATH=str(tmp_path / "shared"))
     with pytest.raises(ModelMissing) as caught:
         find_model("en-US", settings)
@@ -158,9 +156,9 @@ def test_installed_models_lists_every_place(tmp_path, monkeypatch, settings_for,
     in_dir = make_model(settings.models_dir, "vosk-model-small-ko-0.22")
     in_cache = make_model(cache, "vosk-model-small-en-us-0.15")
     by_var = make_model(tmp_path, "model")
-    monkeypatch.setenv("VOSK_MODEL_FR", str(by_var))
+    monkeypatch.setenv("VOSK_MODEL_PT_BR", str(by_var))
     assert sorted(installed_models(settings), key=lambda m: str(m[1])) == sorted(
-        [("ko", in_dir.resolve()), ("en-us", in_cache.resolve()), ("fr", by_var.resolve())],
+        [("ko", in_dir.resolve()), ("en-us", in_cache.resolve()), ("pt-br", by_var.resolve())],
         key=lambda m: str(m[1]),
     )
 

@@ -11,8 +11,16 @@ from voice.store.models import Call
 
 def test_migrations_create_every_table(db):
     tables = set(sa.inspect(db.engine).get_table_names())
-    assert {"calls", "turns", "decisions", "transfers", "call_events", "customers", "orders",
-            "alembic_version"} <= tables
+    assert {
+        "calls",
+        "turns",
+        "decisions",
+        "transfers",
+        "call_events",
+        "customers",
+        "orders",
+        "alembic_version",
+    } <= tables
 
 
 def test_upgrade_is_idempotent(db):
@@ -41,8 +49,15 @@ def test_times_are_stored_and_read_back_as_aware_utc(db):
 
 def test_naive_datetimes_are_refused_rather_than_guessed(db):
     with pytest.raises(sa.exc.StatementError, match="naive datetime"), db.session() as s:
-        s.add(Call(sid="CA2", from_number="+1", to_number="+2", callflow="x",
-                   started_at=dt.datetime(2026, 1, 1)))
+        s.add(
+            Call(
+                sid="CA2",
+                from_number="+1",
+                to_number="+2",
+                callflow="x",
+                started_at=dt.datetime(2026, 1, 1),
+            )
+        )
         s.flush()
 
 

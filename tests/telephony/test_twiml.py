@@ -56,6 +56,9 @@ def test_hangup_renders_after_goodbye():
 
 
 def test_plans_survive_storage_as_json():
-    plan = Plan((Say("Hi", "v", "en-US"), Listen("followup", "text"), Dial("+1555", 3), Hangup()),
-                reason="intent", notes={"decision": {"action": "answer"}})
+    plan = Plan(
+        (Say("Hi", "v", "en-US"), Listen("followup", "text"), Dial("+1555", 3), Hangup()),
+        reason="intent",
+        notes={"decision": {"action": "answer"}},
+    )
     assert Plan.from_json(plan.to_json()) == plan

@@ -4,12 +4,17 @@ import logging
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from tests_support import FALLBACK_RE, incoming_params
+
 from voice.app import create_app
 
-ENDPOINTS = ["/twilio/voice", "/twilio/voice/next?stage=greeting", "/twilio/dial?transfer=1",
-             "/twilio/whisper?transfer=1", "/twilio/status"]
+ENDPOINTS = [
+    "/twilio/voice",
+    "/twilio/voice/next?stage=greeting",
+    "/twilio/dial?transfer=1",
+    "/twilio/whisper?transfer=1",
+    "/twilio/status",
+]
 
 
 @pytest.mark.parametrize("path", ENDPOINTS)
@@ -34,8 +39,9 @@ def test_webhooks_signed_with_another_auth_token_get_403(client):
     from twilio.request_validator import RequestValidator
 
     params = incoming_params()
-    other = RequestValidator("not-our-token").compute_signature("http://localhost/twilio/voice",
-                                                                params)
+    other = RequestValidator("not-our-token").compute_signature(
+        "http://localhost/twilio/voice", params
+    )
     response = client.post("/twilio/voice", data=params, headers={"X-Twilio-Signature": other})
     assert response.status_code == 403
 
@@ -46,15 +52,23 @@ def test_signatures_are_checked_against_public_base_url_behind_a_proxy(settings,
     app = create_app(settings.model_copy(update={"public_base_url": "https://voice.example.com"}))
     client, params = app.test_client(), incoming_params()
     public = sign("https://voice.example.com/twilio/voice", params)
-    assert client.post("/twilio/voice", data=params,
-                       headers={"X-Twilio-Signature": public}).status_code == 200
+    assert (
+        client.post(
+            "/twilio/voice", data=params, headers={"X-Twilio-Signature": public}
+        ).status_code
+        == 200
+    )
     local = sign("http://localhost/twilio/voice", params)
-    assert client.post("/twilio/voice", data=params,
-                       headers={"X-Twilio-Signature": local}).status_code == 403
+    assert (
+        client.post("/twilio/voice", data=params, headers={"X-Twilio-Signature": local}).status_code
+        == 403
+    )
 
 
 def test_media_stream_handshake_without_signature_is_refused(client):
-    response = client.get("/twilio/stream", headers={"Upgrade": "websocket", "Connection": "Upgrade"})
+    response = client.get(
+        "/twilio/stream", headers={"Upgrade": "websocket", "Connection": "Upgrade"}
+    )
     assert response.status_code == 403
 
 

@@ -27,6 +27,7 @@ class Lines:
         for path in sorted(self.directory.glob("*.y*ml")):
             try:
                 callflow = load_callflow(path)
+                _no_clash(callflow, loaded, path)
             except CallflowInvalid as exc:
                 problems.append(str(exc))
                 log.error("callflow not loaded: %s", exc)
@@ -64,3 +65,22 @@ class Lines:
             if number in (getattr(callflow, "numbers", ()) or ()):
                 return callflow
         return self.default()
+
+
+def _no_clash(callflow: object, loaded: dict[str, object], path: Path) -> None:
+    """Refuse a second callflow with a name or number already taken (first by file name wins)."""
+    if callflow.name in loaded:
+        raise CallflowInvalid(
+            str(path),
+            "name",
+            f"{callflow.name!r} is already used by {loaded[callflow.name].path}",
+            "give each callflow its own name",
+        )
+    for other in loaded.values():
+        if shared := set(callflow.numbers) & set(other.numbers):
+            raise CallflowInvalid(
+                str(path),
+                "numbers",
+                f"{sorted(shared)} already answered by {other.path}",
+                "list each number in one callflow only",
+            )

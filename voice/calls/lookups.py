@@ -8,6 +8,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from voice.errors import LookupFailed
 from voice.store.models import Customer, Order
 
 LookupFn = Callable[[so.Session, str], dict | None]
@@ -59,6 +60,8 @@ def run_lookup(name: str, caller: str) -> dict | None:
     try:
         with db.session() as session:
             return lookup(session, name, caller)
+    except sa.exc.SQLAlchemyError as exc:
+        raise LookupFailed(f"lookup {name} could not read the database: {exc}") from exc
     finally:
         db.dispose()
 

@@ -27,6 +27,12 @@ def main(log_level: str | None) -> None:
         logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
+def fail(error: VoiceError | str, code: int = 1) -> None:
+    """Print an error the way every command does and exit non-zero."""
+    click.secho(f"error: {error}", fg="red", err=True)
+    raise SystemExit(code)
+
+
 for _name in _COMMAND_MODULES:
     try:
         _module = importlib.import_module(f"voice.cli.{_name}")
@@ -35,9 +41,3 @@ for _name in _COMMAND_MODULES:
             raise
         continue
     _module.register(main)
-
-
-def fail(error: VoiceError | str, code: int = 1) -> None:
-    """Print an error the way every command does and exit non-zero."""
-    click.secho(f"error: {error}", fg="red", err=True)
-    raise SystemExit(code)

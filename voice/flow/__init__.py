@@ -11,7 +11,13 @@ Public API:
 """
 
 from voice.flow.decide import decide, is_human_request
-from voice.flow.loader import callflow_files, callflow_for_number, check_callflow, load_callflow, load_callflows
+from voice.flow.loader import (
+    callflow_files,
+    callflow_for_number,
+    check_callflow,
+    load_callflow,
+    load_callflows,
+)
 from voice.flow.model import Business, Callflow, Escalation, Intent, Switch, Team
 from voice.flow.outcomes import transfer
 from voice.flow.render import render_answer

@@ -18,9 +18,13 @@ def type_name(value: object) -> str:
     if value is None:
         return "nothing"
     return {
-        bool: "true/false", int: "a number", float: "a number", str: "text",
-        list: "a list", dict: "a mapping",
-    }.get(type(value), type(value).__name__)  # fmt: skip
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+    }.get(type(value), type(value).__name__)
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -59,8 +63,11 @@ def mapping(report: Report, value: object, path: KeyPath, required: bool = False
             report.error(path, "is missing", f"add `{path[-1]}:` with its keys")
         return None
     if not isinstance(value, dict):
-        report.error(path, f"expected a mapping of keys, got {type_name(value)}",
-                     "indent the keys under it, `key: value` one per line")  # fmt: skip
+        report.error(
+            path,
+            f"expected a mapping of keys, got {type_name(value)}",
+            "indent the keys under it, `key: value` one per line",
+        )
         return None
     return value
 
@@ -81,8 +88,11 @@ def number(
     value = mapping.get(key, default)
     low, high = bounds
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        report.error((*path, key), f"expected a number from {low} to {high}, got {value!r}",
-                     f"set it between {low} and {high}")  # fmt: skip
+        report.error(
+            (*path, key),
+            f"expected a number from {low} to {high}, got {value!r}",
+            f"set it between {low} and {high}",
+        )
         return default
     return float(value)
 
@@ -90,19 +100,28 @@ def number(
 def string_list(report: Report, value: object, path: KeyPath, what: str) -> list[str]:
     """Return a non-empty list of non-empty texts, recording each item that is not one."""
     if isinstance(value, str):
-        report.error(path, f"expected a list of {what}, got one text",
-                     f"write it as a list: [{value}] or one `- item` per line")  # fmt: skip
+        report.error(
+            path,
+            f"expected a list of {what}, got one text",
+            f"write it as a list: [{value}] or one `- item` per line",
+        )
         return []
     if not isinstance(value, list) or not value:
         got = "an empty list" if value == [] else type_name(value)
-        report.error(path, f"expected a non-empty list of {what}, got {got}",
-                     "add at least one, one `- item` per line")  # fmt: skip
+        report.error(
+            path,
+            f"expected a non-empty list of {what}, got {got}",
+            "add at least one, one `- item` per line",
+        )
         return []
     out = []
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
-            report.error((*path, i), f"expected text, got {type_name(item)} {item!r}",
-                         "put it in quotes, or remove the empty item")  # fmt: skip
+            report.error(
+                (*path, i),
+                f"expected text, got {type_name(item)} {item!r}",
+                "put it in quotes, or remove the empty item",
+            )
         else:
             out.append(item.strip())
     return out
@@ -111,8 +130,11 @@ def string_list(report: Report, value: object, path: KeyPath, what: str) -> list
 def target(report: Report, value: object, path: KeyPath) -> str:
     """Return a valid transfer target (E.164, sip:, client:), recording a problem otherwise."""
     if isinstance(value, int) and not isinstance(value, bool):
-        report.error(path, f"{value} was read as a number (YAML drops a leading +)",
-                     f'put it in quotes: "+{value}"')  # fmt: skip
+        report.error(
+            path,
+            f"{value} was read as a number (YAML drops a leading +)",
+            f'put it in quotes: "+{value}"',
+        )
         return ""
     if not isinstance(value, str) or not (
         E164.match(value) or SIP.match(value) or CLIENT.match(value)

@@ -25,7 +25,9 @@ ESCALATION_MIN = 0.4  # an escalation's score that sends the caller to its team,
 _NO_CONTEXT = CallerContext()
 
 
-def decide(callflow: Callflow, utterance: Utterance, context: CallerContext = _NO_CONTEXT) -> Decision:
+def decide(
+    callflow: Callflow, utterance: Utterance, context: CallerContext = _NO_CONTEXT
+) -> Decision:
     """Decide one turn: answer (with `say`), transfer (to `team`), or hang up after "no thanks"."""
     text = normalise(utterance.text, callflow.lexicon)
     if utterance.dtmf:
@@ -35,14 +37,14 @@ def decide(callflow: Callflow, utterance: Utterance, context: CallerContext = _N
         return _done(callflow, utterance, text)
     ranked = callflow.matcher.rank(text) if not text.empty else []
     topic = _topic_escalation(callflow, text)
-    named = _named_team(callflow, text)
+    named = _named_team(callflow, text, any_length=asked is not None)
     if asked or named:
-        chosen = topic or _similar_escalation(callflow, ranked)
-        team = named or (chosen.team if chosen else None)
-        priority = chosen.priority if chosen else "normal"
+        # Only a clear topic picks the team: "let me talk to a human" resembles many examples.
+        team = named or (topic.team if topic else None)
+        priority = topic.priority if topic else "normal"
         return transfer(callflow, "asked_for_human", team, priority, {"heard": asked or team})
-    upset = topic or _frustration(callflow, text, context) or _similar_escalation(callflow, ranked)
-    if upset:
+    upset = topic or _frustrated(callflow, text) or _similar_escalation(callflow, ranked)
+    if upset or (upset := _repeat_caller(callflow, context)):
         return upset
     if context.turn == "followup":  # one automated answer per call; a new request goes to a person
         return transfer(callflow, "followup")
@@ -80,9 +82,9 @@ def _similar_escalation(callflow: Callflow, ranked: list[Candidate]) -> Decision
     return None
 
 
-def _named_team(callflow: Callflow, text: Text) -> str | None:
-    """Return the team a short utterance names ("billing please", "front desk")."""
-    if len(text.tokens) > SHORT:
+def _named_team(callflow: Callflow, text: Text, any_length: bool) -> str | None:
+    """Return the team named in a short utterance ("billing please") or in a request for one."""
+    if len(text.tokens) > SHORT and not any_length:
         return None
     hit = callflow.team_names.find(text)
     return callflow.team_names_by_phrase[hit] if hit else None
@@ -93,16 +95,19 @@ def _to_escalation(callflow: Callflow, name: str, detail: dict) -> Decision:
     return transfer(callflow, f"escalation:{name}", esc.team, esc.priority, detail)
 
 
-def _frustration(callflow: Callflow, text: Text, context: CallerContext) -> Decision | None:
+def _frustrated(callflow: Callflow, text: Text) -> Decision | None:
     rule = callflow.frustration
     heard = rule.enabled and callflow.signals.frustrated(text)
     if heard:
         return transfer(callflow, "frustration", rule.team, "high", {"heard": heard})
-    repeat = callflow.repeat_caller
-    if repeat.enabled and context.calls_today > 0 and context.turn == "first":
-        return transfer(
-            callflow, "repeat_caller", repeat.team, "high", {"calls_today": context.calls_today}
-        )
+    return None
+
+
+def _repeat_caller(callflow: Callflow, context: CallerContext) -> Decision | None:
+    rule = callflow.repeat_caller
+    if rule.enabled and context.calls_today > 0 and context.turn == "first":
+        detail = {"calls_today": context.calls_today}
+        return transfer(callflow, "repeat_caller", rule.team, "high", detail)
     return None
 
 
@@ -122,5 +127,7 @@ def _match(callflow: Callflow, ranked: list[Candidate], context: CallerContext) 
         or best.score < INTENT_MIN
         or (runner is not None and best.score - runner.score < MARGIN)
     ):
-        return replace(transfer(callflow, "no_match", detail=detail), score=best.score if best else 0.0)
+        return replace(
+            transfer(callflow, "no_match", detail=detail), score=best.score if best else 0.0
+        )
     return answer_decision(callflow, callflow.intents[best.name], best.score, context, detail)

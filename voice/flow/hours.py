@@ -8,10 +8,18 @@ from dataclasses import dataclass
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ALIASES = {
-    "monday": "mon", "tues": "tue", "tuesday": "tue", "wednesday": "wed", "weds": "wed",
-    "thur": "thu", "thurs": "thu", "thursday": "thu", "friday": "fri", "saturday": "sat",
+    "monday": "mon",
+    "tues": "tue",
+    "tuesday": "tue",
+    "wednesday": "wed",
+    "weds": "wed",
+    "thur": "thu",
+    "thurs": "thu",
+    "thursday": "thu",
+    "friday": "fri",
+    "saturday": "sat",
     "sunday": "sun",
-}  # fmt: skip
+}
 _GROUPS = {"daily": DAYS, "everyday": DAYS, "weekdays": DAYS[:5], "weekends": DAYS[5:]}
 _RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*[-\u2013]\s*(\d{1,2}):(\d{2})$")
 _ALL_DAY = {"24h", "24 hours", "open 24 hours", "00:00-24:00"}
@@ -115,8 +123,11 @@ def parse_hours(spec: dict) -> tuple[Hours, list[tuple[str, HoursError]]]:
             continue
         for day in days:
             if week[day] is not None:
-                errors.append((str(key), HoursError(
-                    f"{DAYS[day]} is given more than once", "give each day once"
-                )))  # fmt: skip
+                errors.append(
+                    (
+                        str(key),
+                        HoursError(f"{DAYS[day]} is given more than once", "give each day once"),
+                    )
+                )
             week[day] = spans
     return Hours(tuple(w or () for w in week), given=True), errors

@@ -11,7 +11,7 @@ TOPICS = ("bereavement", "fraud", "medical", "complaint", "cancellation")
 
 @dataclass(frozen=True)
 class TopicWords:
-    """How to spot one sensitive topic: any phrase, or a word of `near` next to a word of `with_`."""
+    """How to spot a sensitive topic: any phrase, or a `near` word close to a `with_` word."""
 
     phrases: tuple[str, ...] = ()
     near: tuple[str, ...] = ()
@@ -45,6 +45,16 @@ class Lexicon:
 
 
 NEUTRAL = Lexicon(language="")
+
+
+def words(text: str) -> frozenset[str]:
+    """Return the whitespace-separated words of a word list."""
+    return frozenset(text.split())
+
+
+def phrases(text: str) -> tuple[str, ...]:
+    """Return the comma-separated phrases of a phrase list."""
+    return tuple(p.strip() for p in text.split(",") if p.strip())
 
 
 def lexicon_for(language: str) -> Lexicon:

@@ -23,6 +23,7 @@ def check_callflow(path: str | Path) -> tuple[Callflow | None, Report]:
     callflow = build_callflow(data, report, path) if not report.errors else None
     if callflow is not None:
         _warn_routing(report, callflow)
+    report.sort()
     return callflow, report
 
 
@@ -59,12 +60,20 @@ def load_callflows(directory: str | Path) -> dict[str, Callflow]:
         callflow = load_callflow(path)
         if callflow.name in loaded:
             other = loaded[callflow.name].path
-            raise CallflowInvalid(str(path), "name", f"{callflow.name!r} is also used by {other}",
-                                  "give each callflow its own name")  # fmt: skip
+            raise CallflowInvalid(
+                str(path),
+                "name",
+                f"{callflow.name!r} is also used by {other}",
+                "give each callflow its own name",
+            )
         for number in callflow.numbers:
             if number in numbers:
-                raise CallflowInvalid(str(path), "numbers", f"{number} is also answered by "
-                                      f"{numbers[number]}", "list each number in one callflow")  # fmt: skip
+                raise CallflowInvalid(
+                    str(path),
+                    "numbers",
+                    f"{number} is also answered by {numbers[number]}",
+                    "list each number in one callflow",
+                )
             numbers[number] = callflow.name
         loaded[callflow.name] = callflow
     if not loaded:
@@ -91,8 +100,11 @@ def _warn_routing(report: Report, callflow: Callflow) -> None:
     for team in callflow.teams.values():
         if not team.target:
             where = callflow.fallback_number or "the service's FALLBACK_NUMBER"
-            report.warn(("teams", team.key, "target"), f"no target; its transfers ring {where}",
-                        'add `target: "+15551230001"`, "sip:user@host" or "client:name"')  # fmt: skip
+            report.warn(
+                ("teams", team.key, "target"),
+                f"no target; its transfers ring {where}",
+                'add `target: "+15551230001"`, "sip:user@host" or "client:name"',
+            )
     # A fixed weekday noon, so hours placeholders render without reading the clock.
     context = CallerContext(now=dt.datetime(2024, 1, 3, 12, 0, tzinfo=callflow.business.tz))
     for kind, items in (("intents", callflow.intents), ("escalations", callflow.escalations)):
@@ -105,12 +117,14 @@ def _warn_routing(report: Report, callflow: Callflow) -> None:
                 if kind == "escalations" and got.action == "transfer" and got.team == esc_team:
                     continue
                 routed = f"{got.reason} ({got.intent})" if got.intent else got.reason
-                report.warn((kind, name, "examples", i), f"{example!r} is routed to {routed}",
-                            _routing_fix(kind, got.reason))  # fmt: skip
+                report.warn(
+                    (kind, name, "examples", i),
+                    f"{example!r} is routed to {routed}",
+                    _routing_fix(kind, got.reason),
+                )
 
 
 def _routing_fix(kind: str, reason: str) -> str:
     if kind == "intents" and reason != "intent" and reason != "no_match":
         return "callers who say this go to a person first; move it to escalations or reword it"
     return "reword it or move it; it is too close to another intent's examples"
-

@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from voice.flow.lexicon import Lexicon
 from voice.flow.text import Text, is_unspaced, normalise
 
-# Feature groups: stemmed words, stopwords, word pairs, character 3-grams inside words, character 2-grams
-# over unspaced text (Korean, …), and concepts (words the lexicon says mean alike).
-GROUP_WEIGHTS = {"w": 1.0, "t": 0.2, "b": 0.5, "c": 0.3, "k": 1.0, "s": 0.6}
-COVERAGE_GROUPS = frozenset("wks")  # groups whose overlap counts as "the label knows this word"
+# Feature groups: stemmed words, stopwords, word pairs, character 3-grams inside words,
+# characters and character pairs of unspaced text (Korean, …), and concepts (words the
+# lexicon says mean alike).
+GROUP_WEIGHTS = {"w": 1.0, "t": 0.2, "b": 0.5, "c": 0.3, "k": 1.0, "u": 0.5, "s": 0.6}
+COVERAGE_GROUPS = frozenset("wku")  # groups whose overlap counts as "the label knows this word"
+VOCAB_GROUPS = COVERAGE_GROUPS | {"s"}  # … and concepts, which stand in for a word the label lacks
+CONCEPT_SHARE = 0.5  # a word the label lacks counts this much when the label has its concept
 NEAREST, COVER = 0.5, 0.5  # blend of the nearest example's cosine and the label's word coverage
 EXTRA_WEIGHT = 0.5  # how much a word only seen in an answer counts towards coverage
 
@@ -43,18 +46,29 @@ class Featurizer:
             for word in words:
                 self._concepts.setdefault(self._stem(word), concept)
 
+    def concept(self, stem: str) -> str | None:
+        """Return the concept feature of a stemmed word, if the lexicon groups it."""
+        concept = self._concepts.get(stem)
+        return "s:" + concept if concept else None
+
     def __call__(self, text: Text) -> Counter[str]:
         """Return the weighted features of a normalised text."""
         feats: Counter[str] = Counter()
-        stop = self.lex.stopwords
-        content = [self._stem(t) for t in text.tokens if t not in stop]
+        content = []
         for token in text.tokens:
-            feats[("t:" if token in stop else "w:") + self._stem(token)] += 1.0
+            stem = self._stem(token)
+            if token in self.lex.stopwords or stem in self.lex.stopwords:
+                feats["t:" + stem] += 1.0
+            else:
+                feats["w:" + stem] += 1.0
+                content.append(stem)
         for a, b in zip(content, content[1:], strict=False):
             feats[f"b:{a} {b}"] += 1.0
         unspaced = "".join(t for t in content if is_unspaced(t))
-        for i in range(len(unspaced) - 1):
-            feats["k:" + unspaced[i : i + 2]] += 1.0
+        for i, char in enumerate(unspaced):
+            feats["u:" + char] += 1.0
+            if i + 1 < len(unspaced):
+                feats["k:" + unspaced[i : i + 2]] += 1.0
         for token in content:
             concept = self._concepts.get(token)
             if concept:
@@ -90,12 +104,12 @@ class Matcher:
         for i, feats in enumerate(raw):
             for f, w in self._vector(feats).items():
                 self._postings[f].append((i, w))
-                if f[0] in COVERAGE_GROUPS:
+                if f[0] in VOCAB_GROUPS:
                     self._vocab[f][self._doc_label[i]] = 1.0
         for kind, name, text in extra or ():
             label = self._label((kind, name))
             for f in self.features(normalise(text, lex)):
-                if f[0] in COVERAGE_GROUPS:
+                if f[0] in COVERAGE_GROUPS:  # an answer's words, not its concepts: too loose
                     self._vocab[f].setdefault(label, EXTRA_WEIGHT)
 
     def _label(self, label: tuple[str, str]) -> int:
@@ -122,21 +136,35 @@ class Matcher:
         total = sum(GROUP_WEIGHTS[g] for g in groups)
         total_cover = sum(GROUP_WEIGHTS[g] for g in groups & COVERAGE_GROUPS) or 1.0
         dots: dict[int, float] = defaultdict(float)
-        covered: dict[int, float] = defaultdict(float)
         for f, w in vector.items():
             for i, dw in self._postings.get(f, ()):
                 dots[i] += w * dw
-            for label, share in self._vocab.get(f, {}).items():
-                covered[label] += share * w * w
+        covered = self._coverage(vector)
         nearest: dict[int, float] = defaultdict(float)
         for i, dot in dots.items():
             label = self._doc_label[i]
             nearest[label] = max(nearest[label], dot)
         ranked = [
-            Candidate(
-                *self._labels[label],
-                NEAREST * nearest[label] / total + COVER * cov / total_cover,
-            )
+            Candidate(*self._labels[label], _score(nearest[label] / total, cov / total_cover))
             for label, cov in covered.items()
         ]
         return sorted(ranked, key=lambda c: c.score, reverse=True)
+
+    def _coverage(self, vector: dict[str, float]) -> dict[int, float]:
+        """Return, per label, the share of the utterance's words that the label knows."""
+        covered: dict[int, float] = defaultdict(float)
+        for f, w in vector.items():
+            if f[0] not in COVERAGE_GROUPS:
+                continue
+            shares = dict(self._vocab.get(f, {}))
+            concept = self.features.concept(f[2:]) if f[0] == "w" else None
+            for label, share in self._vocab.get(concept or "", {}).items():
+                shares[label] = max(shares.get(label, 0.0), CONCEPT_SHARE * share)
+            for label, share in shares.items():
+                covered[label] += share * w * w
+        return covered
+
+
+def _score(nearest: float, coverage: float) -> float:
+    # Rounded so float summation order (set iteration varies per process) cannot flip a tie.
+    return round(min(1.0, NEAREST * nearest + COVER * coverage), 6)

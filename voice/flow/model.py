@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 
 from voice.flow.hours import Hours
 from voice.flow.lexicon import Lexicon, lexicon_for
+from voice.flow.lexicon_en import ENGLISH
 from voice.flow.matcher import Matcher
 from voice.flow.saying import hours_today, say_week
 from voice.flow.signals import Signals
 from voice.flow.text import PhraseSet, normalise
 from voice.flow.types import Priority
-from voice.flow.lexicon_en import ENGLISH
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 GENERAL = "general"  # the implied default team when a callflow names none
@@ -114,6 +114,9 @@ class Callflow:
     frustration: Switch = field(default_factory=Switch)
     repeat_caller: Switch = field(default_factory=Switch)
     human_words: tuple[str, ...] = ()
+    # Limit recognition to this callflow's phrases: far more accurate for a small line, but
+    # anything else is heard as the nearest phrase, so the recognizer marks off-grammar results.
+    speech_grammar: bool = False
     description: str = ""
     path: Path | None = None
 
@@ -141,6 +144,15 @@ class Callflow:
     def is_open(self, now: dt.datetime) -> bool:
         """Return True when people answer at `now`."""
         return self.business.is_open(now)
+
+    def grammar(self) -> list[str]:
+        """Return every phrase a caller may say here: examples, ways to ask for a person, byes."""
+        lex = self.lexicon
+        phrases = [e for group in (*self.intents.values(), *self.escalations.values())
+                   for e in group.examples]  # fmt: skip
+        phrases += [p.rstrip("*") for p in (*lex.human, *lex.closing, *self.human_words)]
+        phrases += [t.name for t in self.teams.values() if t.name]
+        return list(dict.fromkeys(p for p in phrases if p))
 
     @cached_property
     def lexicon(self) -> Lexicon:
@@ -186,7 +198,9 @@ class Callflow:
     def _topics_of(self, esc: Escalation) -> list[str]:
         found: list[str] = []
         for text in (esc.name.replace("_", " "), *esc.examples):
-            found.extend(t for t in self.signals.topics(normalise(text, self.lexicon)) if t not in found)
+            found.extend(
+                t for t in self.signals.topics(normalise(text, self.lexicon)) if t not in found
+            )
         return found
 
     def compile(self) -> Callflow:

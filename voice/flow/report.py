@@ -40,7 +40,14 @@ class Report:
     def _problem(self, path: KeyPath, problem: str, fix: str) -> CallflowInvalid:
         line = self.line(path)
         where = f" (line {line})" if line else ""
-        return CallflowInvalid(self.file, key_text(path), problem + where, fix)
+        found = CallflowInvalid(self.file, key_text(path), problem + where, fix)
+        found.line = line or 0
+        return found
+
+    def sort(self) -> None:
+        """Order errors and warnings as they appear in the file."""
+        self.errors.sort(key=lambda e: getattr(e, "line", 0))
+        self.warnings.sort(key=lambda e: getattr(e, "line", 0))
 
     def line(self, path: KeyPath) -> int | None:
         """Return the line of the nearest key on `path` that has one."""
@@ -75,7 +82,7 @@ def read_yaml(path: Path, report: Report) -> object:
 
 
 def _yaml_fix(problem: str) -> str:
-    if "tab" in problem:
+    if "tab" in problem or "\\t" in problem or "\t" in problem:
         return "indent with spaces, not tabs"
     if "mapping values" in problem:
         return "quote text that contains ': ' (a colon and a space)"
@@ -89,7 +96,9 @@ def _walk(node: yaml.Node, path: KeyPath, report: Report) -> None:
             key = str(key_node.value)
             child = (*path, key)
             if key in seen:
-                report.error(child, "is given twice", "keep one; the second silently replaces the first")
+                report.error(
+                    child, "is given twice", "keep one; the second silently replaces the first"
+                )
             seen.add(key)
             report.lines.setdefault(child, key_node.start_mark.line + 1)
             _walk(value_node, child, report)

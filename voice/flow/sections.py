@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from voice.flow import checks
 from voice.flow.lexicon import TOPICS, Lexicon
 from voice.flow.model import GENERAL, Escalation, Intent, Switch, Team
@@ -19,8 +21,11 @@ PRIORITIES = ("urgent", "high", "normal")
 def _name_ok(report: Report, name: object, path: KeyPath) -> bool:
     if isinstance(name, str) and name.isidentifier():
         return True
-    report.error((*path, str(name)), "is not a usable name",
-                 "use letters, digits and _ only, starting with a letter (e.g. order_status)")  # fmt: skip
+    report.error(
+        (*path, str(name)),
+        "is not a usable name",
+        "use letters, digits and _ only, starting with a letter (e.g. order_status)",
+    )
     return False
 
 
@@ -36,7 +41,9 @@ def build_teams(report: Report, raw: object) -> tuple[dict[str, Team], str]:
         if not _name_ok(report, key, ("teams",)):
             continue
         checks.unknown_keys(report, body, TEAM_KEYS, path)
-        where = checks.target(report, body["target"], (*path, "target")) if body.get("target") else ""
+        where = (
+            checks.target(report, body["target"], (*path, "target")) if body.get("target") else ""
+        )
         teams[key] = Team(
             key=key,
             name=checks.text(report, body, "name", path),
@@ -49,16 +56,21 @@ def build_teams(report: Report, raw: object) -> tuple[dict[str, Team], str]:
 def _default_team(report: Report, teams: dict[str, Team]) -> str:
     defaults = [t.key for t in teams.values() if t.default]
     if len(defaults) > 1:
-        report.error(("teams",), f"more than one default team: {', '.join(defaults)}",
-                     "keep `default: true` on one team only")  # fmt: skip
+        report.error(
+            ("teams",),
+            f"more than one default team: {', '.join(defaults)}",
+            "keep `default: true` on one team only",
+        )
     if defaults:
         return defaults[0]
     if len(teams) == 1:
         return next(iter(teams))
     if teams:
-        report.error(("teams",), "no default team",
-                     f"add `default: true` to the team that takes general calls (one of "
-                     f"{', '.join(teams)})")  # fmt: skip
+        report.error(
+            ("teams",),
+            "no default team",
+            f"add `default: true` to the team that takes general calls (one of {', '.join(teams)})",
+        )
         return next(iter(teams))
     return GENERAL
 
@@ -66,21 +78,22 @@ def _default_team(report: Report, teams: dict[str, Team]) -> str:
 def build_intents(report: Report, data: dict) -> dict[str, Intent]:
     """Return the intents, recording problems in their examples, answers and lookups."""
     if "intents" not in data:
-        report.error(("intents",), "is missing",
-                     "add `intents:` with at least one request the assistant may answer")  # fmt: skip
+        report.error(
+            ("intents",),
+            "is missing",
+            "add `intents:` with at least one request the assistant may answer",
+        )
         return {}
     section = checks.mapping(report, data["intents"], ("intents",))
     if not section:
-        report.warn(("intents",), "is empty, so every caller goes to a person",
-                    "add intents for simple requests such as store hours")  # fmt: skip
+        report.warn(
+            ("intents",),
+            "is empty, so every caller goes to a person",
+            "add intents for simple requests such as store hours",
+        )
         return {}
     intents = {}
-    for name, value in section.items():
-        path = ("intents", str(name))
-        body = checks.mapping(report, value, path, required=True) or {}
-        if not _name_ok(report, name, ("intents",)) or not body:
-            continue
-        checks.unknown_keys(report, body, INTENT_KEYS, path)
+    for name, path, body in _entries(report, section, "intents", INTENT_KEYS):
         intents[name] = Intent(
             name=name,
             examples=_examples(report, body, path),
@@ -88,6 +101,18 @@ def build_intents(report: Report, data: dict) -> dict[str, Intent]:
             lookup=_lookup(report, body, path),
         )
     return intents
+
+
+def _entries(
+    report: Report, section: dict, kind: str, allowed: tuple[str, ...]
+) -> Iterator[tuple[str, KeyPath, dict]]:
+    """Yield (name, key path, body) for each well-formed entry of an intents-like section."""
+    for name, value in section.items():
+        path = (kind, str(name))
+        body = checks.mapping(report, value, path, required=True) or {}
+        if _name_ok(report, name, (kind,)) and body:
+            checks.unknown_keys(report, body, allowed, path)
+            yield name, path, body
 
 
 def _examples(report: Report, body: dict, path: KeyPath) -> tuple[str, ...]:
@@ -101,10 +126,12 @@ def _lookup(report: Report, body: dict, path: KeyPath) -> str | None:
         return None
     if name not in LOOKUP_FIELDS:
         fix = checks.did_you_mean(str(name), tuple(LOOKUP_FIELDS))
-        report.error((*path, "lookup"), f"unknown lookup {name!r}",
-                     fix + "known lookups: " + ", ".join(LOOKUP_FIELDS))  # fmt: skip
-        return None
-    return name
+        report.error(
+            (*path, "lookup"),
+            f"unknown lookup {name!r}",
+            fix + "known lookups: " + ", ".join(LOOKUP_FIELDS),
+        )
+    return str(name)
 
 
 def check_answers(report: Report, intents: dict[str, Intent], has_hours: bool) -> None:
@@ -114,8 +141,11 @@ def check_answers(report: Report, intents: dict[str, Intent], has_hours: bool) -
         for problem, fix in template_problems(intent.answer, intent.lookup):
             report.error(path, problem, fix)
         if not has_hours and "{business.hours" in intent.answer:
-            report.error(path, "uses business hours but `business.hours` is not set",
-                         'add business.hours, e.g. {mon-fri: "09:00-17:00", sat: closed}')  # fmt: skip
+            report.error(
+                path,
+                "uses business hours but `business.hours` is not set",
+                'add business.hours, e.g. {mon-fri: "09:00-17:00", sat: closed}',
+            )
 
 
 def build_escalations(
@@ -124,12 +154,7 @@ def build_escalations(
     """Return the escalations, checking each team, priority and topic."""
     section = checks.mapping(report, raw, ("escalations",)) or {}
     escalations = {}
-    for name, value in section.items():
-        path = ("escalations", str(name))
-        body = checks.mapping(report, value, path, required=True) or {}
-        if not _name_ok(report, name, ("escalations",)) or not body:
-            continue
-        checks.unknown_keys(report, body, ESCALATION_KEYS, path)
+    for name, path, body in _entries(report, section, "escalations", ESCALATION_KEYS):
         escalations[name] = Escalation(
             name=name,
             examples=_examples(report, body, path),
@@ -145,8 +170,11 @@ def _team_ref(report: Report, key: object, path: KeyPath, teams: dict[str, Team]
         return None
     if key not in teams:
         fix = checks.did_you_mean(str(key), tuple(teams))
-        report.error(path, f"team {key!r} is not in teams",
-                     fix + f"add it under `teams:` or use one of: {', '.join(teams)}")  # fmt: skip
+        report.error(
+            path,
+            f"team {key!r} is not in teams",
+            fix + f"add it under `teams:` or use one of: {', '.join(teams)}",
+        )
         return None
     return str(key)
 
@@ -164,8 +192,11 @@ def _topics(report: Report, value: object, path: KeyPath) -> tuple[str, ...]:
     topics = checks.string_list(report, value, path, "topics")
     for i, topic in enumerate(topics):
         if topic not in TOPICS:
-            report.error((*path, i), f"unknown topic {topic!r}",
-                         checks.did_you_mean(topic, TOPICS) + "topics: " + ", ".join(TOPICS))  # fmt: skip
+            report.error(
+                (*path, i),
+                f"unknown topic {topic!r}",
+                checks.did_you_mean(topic, TOPICS) + "topics: " + ", ".join(TOPICS),
+            )
     return tuple(t for t in topics if t in TOPICS)
 
 
@@ -190,12 +221,18 @@ def check_duplicates(report: Report, lex: Lexicon, sections: dict[str, dict]) ->
                 key = " ".join(normalise(example, lex).tokens)
                 path = (kind, name, "examples", i)
                 if not key:
-                    report.error(path, f"{example!r} has no words once fillers are removed",
-                                 "write the words a caller would say")  # fmt: skip
+                    report.error(
+                        path,
+                        f"{example!r} has no words once fillers are removed",
+                        "write the words a caller would say",
+                    )
                 elif key in owners and owners[key] != (kind, name):
                     other = ".".join(owners[key])
-                    report.error(path, f"{example!r} is also an example of {other}",
-                                 "keep each example under one intent or escalation")  # fmt: skip
+                    report.error(
+                        path,
+                        f"{example!r} is also an example of {other}",
+                        "keep each example under one intent or escalation",
+                    )
                 elif key in owners:
                     report.warn(path, f"{example!r} is given twice", "remove the repeat")
                 owners.setdefault(key, (kind, name))

@@ -29,6 +29,8 @@ class Signals:
         self._closing = PhraseSet(lex.closing, lex)
         closing_words = {w for p in lex.closing for w in p.split()}
         self._courtesy = frozenset(lex.courtesy | closing_words)
+        # Words that may stand around a bare "someone" / "zero" and still mean "a person".
+        self._padding = frozenset(lex.stopwords | lex.courtesy)
         self._closing_subs = sorted(
             (_compact(p) for p in lex.closing + tuple(lex.courtesy)), key=len, reverse=True
         )
@@ -42,13 +44,15 @@ class Signals:
         blocked: set[int] = set()
         for hit in self._not_human.positions(text):
             blocked.update(range(hit.start, hit.start + hit.length))
-        sets = [self._human]
-        if not partial and len(text.tokens) <= SHORT:
-            sets.append(self._human_short)
-        for phrases in sets:
-            for hit in phrases.positions(text):
-                if hit.start < 0 or not blocked.intersection(range(hit.start, hit.start + hit.length)):
-                    return hit.phrase
+        for hit in self._human.positions(text):
+            if hit.start < 0 or not blocked.intersection(range(hit.start, hit.start + hit.length)):
+                return hit.phrase
+        if partial or len(text.tokens) > SHORT:
+            return None
+        for hit in self._human_short.positions(text):
+            rest = text.tokens[: max(hit.start, 0)] + text.tokens[hit.start + hit.length :]
+            if hit.start < 0 or all(t in self._padding for t in rest):
+                return hit.phrase
         return None
 
     def frustrated(self, text: Text) -> str | None:

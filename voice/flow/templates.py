@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-# Named data lookups an answer may use, and the fields each provides (voice.calls.lookups runs them).
+# Named data lookups an answer may use, and the fields each provides;
+# voice.calls.lookups runs them.
 LOOKUP_FIELDS: dict[str, tuple[str, ...]] = {
     "orders.latest_for_caller": ("number", "status", "status_phrase", "placed_on", "carrier"),
     "customers.by_caller": ("name",),
@@ -34,7 +35,8 @@ def template_problems(template: str, lookup: str | None, allowed: tuple[str, ...
         if name.startswith("lookup."):
             field = name.removeprefix("lookup.")
             if not lookup:
-                fix = f"add `lookup:` (one of {', '.join(sorted(LOOKUP_FIELDS))}) or remove {{{name}}}"
+                known = ", ".join(sorted(LOOKUP_FIELDS))
+                fix = f"add `lookup:` (one of {known}) or remove {{{name}}}"
                 problems.append((f"uses {{{name}}} but the intent has no lookup", fix))
             elif lookup in LOOKUP_FIELDS and field not in lookup_fields:
                 fix = f"{lookup} provides: " + ", ".join(f"{{lookup.{f}}}" for f in lookup_fields)

@@ -13,8 +13,7 @@ _UNKNOWN_WORD = re.compile(r"\[unk\]|<unk>", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w\s']+|_")
 # Scripts written without spaces between words, or with particles glued to them.
 _UNSPACED = re.compile(
-    "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
-    "\u0e00-\u0e7f]"
+    "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]"
 )
 WINDOW = 6  # how many words apart the two halves of a topic pair may be
 

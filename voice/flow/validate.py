@@ -15,11 +15,30 @@ from voice.flow.templates import fill, template_problems
 from voice.flow.text import PhraseSet, normalise
 
 TOP_KEYS = (
-    "version", "name", "description", "business", "language", "greeting", "greeting_audio",
-    "voice", "numbers", "fallback_number", "silence_timeout", "confidence_threshold",
-    "followup", "goodbye", "handoff", "recording", "intents", "escalations", "teams",
-    "frustration", "repeat_caller", "human_words",
-)  # fmt: skip
+    "version",
+    "name",
+    "description",
+    "business",
+    "language",
+    "greeting",
+    "greeting_audio",
+    "voice",
+    "numbers",
+    "fallback_number",
+    "silence_timeout",
+    "confidence_threshold",
+    "followup",
+    "goodbye",
+    "handoff",
+    "recording",
+    "intents",
+    "escalations",
+    "teams",
+    "frustration",
+    "repeat_caller",
+    "human_words",
+    "speech",
+)
 BUSINESS_KEYS = ("name", "timezone", "hours")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
@@ -48,29 +67,44 @@ def build_callflow(data: object, report: Report, path: Path) -> Callflow | None:
     if report.errors:
         return None
     return Callflow(
-        name=name, business=business, language=language, intents=intents,
-        escalations=escalations, teams=teams, default_team=default_team, path=path,
-        **texts, **options,
-    ).compile()  # fmt: skip
+        name=name,
+        business=business,
+        language=language,
+        intents=intents,
+        escalations=escalations,
+        teams=teams,
+        default_team=default_team,
+        path=path,
+        **texts,
+        **options,
+    ).compile()
 
 
 def _identity(report: Report, data: dict) -> str:
     if "version" not in data:
         report.error(("version",), "is missing", "add `version: 1` at the top")
     elif data["version"] != 1 or isinstance(data["version"], bool):
-        report.error(("version",), f"unsupported version {data['version']!r}",
-                     "set `version: 1`; it is the only version")  # fmt: skip
+        report.error(
+            ("version",),
+            f"unsupported version {data['version']!r}",
+            "set `version: 1`; it is the only version",
+        )
     name = checks.text(report, data, "name", (), required=True)
     if name and not _NAME.match(name):
-        report.error(("name",), f"{name!r} is not a usable name",
-                     "use lowercase letters, digits, - and _, e.g. acme-outfitters")  # fmt: skip
+        report.error(
+            ("name",),
+            f"{name!r} is not a usable name",
+            "use lowercase letters, digits, - and _, e.g. acme-outfitters",
+        )
     return name
 
 
 def _language(report: Report, data: dict) -> str:
     language = checks.text(report, data, "language", ()) or "en-US"
     if not _LANGUAGE.match(language):
-        report.error(("language",), f"{language!r} is not a language tag", "use e.g. en-US or ko-KR")
+        report.error(
+            ("language",), f"{language!r} is not a language tag", "use e.g. en-US or ko-KR"
+        )
         return "en-US"
     return language
 
@@ -87,8 +121,11 @@ def _business(report: Report, raw: object) -> Business:
             zoneinfo.ZoneInfo(timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             hint = checks.did_you_mean(timezone, sorted(zoneinfo.available_timezones()))
-            report.error(("business", "timezone"), f"unknown timezone {timezone!r}",
-                         hint + "use an IANA name such as America/Chicago or Asia/Seoul")  # fmt: skip
+            report.error(
+                ("business", "timezone"),
+                f"unknown timezone {timezone!r}",
+                hint + "use an IANA name such as America/Chicago or Asia/Seoul",
+            )
             timezone = ""
     hours = Hours()
     spec = checks.mapping(report, body.get("hours"), ("business", "hours"))
@@ -105,8 +142,11 @@ def _texts(report: Report, data: dict, lex: Lexicon, business_name: str) -> dict
     for key in ("followup", "goodbye", "handoff"):
         value = checks.text(report, data, key, ())
         if not value and not getattr(lex, key):
-            report.warn((key,), f"no default {key} text for {data.get('language')!r}",
-                        f"set `{key}:` in the callflow's language; English is used")  # fmt: skip
+            report.warn(
+                (key,),
+                f"no default {key} text for {data.get('language')!r}",
+                f"set `{key}:` in the callflow's language; English is used",
+            )
         out[key] = value or getattr(lex, key) or getattr(lexicon_for("en"), key)
     allowed = {"handoff": ("team", "business.name")}
     for key, value in out.items():
@@ -123,29 +163,50 @@ def _options(report: Report, data: dict, path: Path, teams: dict) -> dict:
         "voice": checks.text(report, data, "voice", ()),
         "description": checks.text(report, data, "description", ()),
         "silence_timeout": checks.number(report, data, "silence_timeout", (), 6.0, (1, 60)),
-        "confidence_threshold": checks.number(report, data, "confidence_threshold", (), 0.5, (0, 1)),
+        "confidence_threshold": checks.number(
+            report, data, "confidence_threshold", (), 0.5, (0, 1)
+        ),
         "recording": checks.boolean(report, data, "recording", (), False),
         "frustration": sections.build_switch(report, data.get("frustration"), "frustration", teams),
-        "repeat_caller": sections.build_switch(report, data.get("repeat_caller"), "repeat_caller", teams),
+        "repeat_caller": sections.build_switch(
+            report, data.get("repeat_caller"), "repeat_caller", teams
+        ),
         "greeting_audio": _audio(report, data, path),
         "fallback_number": "",
         "numbers": (),
         "human_words": (),
-    }  # fmt: skip
+    }
     if data.get("fallback_number") is not None:
-        opts["fallback_number"] = checks.target(report, data["fallback_number"], ("fallback_number",))
+        opts["fallback_number"] = checks.target(
+            report, data["fallback_number"], ("fallback_number",)
+        )
     if data.get("numbers") is not None:
         raw = data["numbers"] if isinstance(data["numbers"], list) else [data["numbers"]]
         found = [checks.target(report, n, ("numbers", i)) for i, n in enumerate(raw)]
         for i, number in enumerate(found):
             if number and not checks.E164.match(number):
-                report.error(("numbers", i), f"{number!r} is not a phone number",
-                             'list the E.164 numbers this line answers, e.g. "+15005550100"')  # fmt: skip
+                report.error(
+                    ("numbers", i),
+                    f"{number!r} is not a phone number",
+                    'list the E.164 numbers this line answers, e.g. "+15005550100"',
+                )
         opts["numbers"] = tuple(n for n in found if n)
     if data.get("human_words") is not None:
         words = checks.string_list(report, data["human_words"], ("human_words",), "words")
         opts["human_words"] = tuple(words)
+    opts["speech_grammar"] = _speech(report, data.get("speech"))
     return opts
+
+
+def _speech(report: Report, section: object) -> bool:
+    """Return whether recognition is limited to the callflow's own phrases (`speech.grammar`)."""
+    if section is None:
+        return False
+    if not isinstance(section, dict):
+        report.error(("speech",), "must be a mapping", "write e.g. `speech: {grammar: true}`")
+        return False
+    checks.unknown_keys(report, section, ("grammar",), ("speech",))
+    return checks.boolean(report, section, "grammar", ("speech",), False)
 
 
 def _audio(report: Report, data: dict, path: Path) -> Path | None:
@@ -154,11 +215,16 @@ def _audio(report: Report, data: dict, path: Path) -> Path | None:
         return None
     audio = (path.parent / name).resolve()
     if not audio.is_file():
-        report.error(("greeting_audio",), f"{name!r} does not exist (looked for {audio})",
-                     "give a WAV path relative to the callflow file, or remove the key")  # fmt: skip
+        report.error(
+            ("greeting_audio",),
+            f"{name!r} does not exist (looked for {audio})",
+            "give a WAV path relative to the callflow file, or remove the key",
+        )
         return None
     if audio.suffix.lower() != ".wav":
-        report.warn(("greeting_audio",), f"{name!r} is not a .wav file", "record the greeting as WAV")
+        report.warn(
+            ("greeting_audio",), f"{name!r} is not a .wav file", "record the greeting as WAV"
+        )
     return audio
 
 
@@ -167,18 +233,30 @@ def _honest_greeting(report: Report, greeting: str, lex: Lexicon, recording: boo
     if not greeting:
         return
     if not has_lexicon(lex.language):
-        report.warn(("greeting",), "cannot check this language's greeting for honesty",
-                    "make sure it says it is automated, how to reach a person, "
-                    "and that calls are recorded when `recording: true`")  # fmt: skip
+        report.warn(
+            ("greeting",),
+            "cannot check this language's greeting for honesty",
+            "make sure it says it is automated, how to reach a person, "
+            "and that calls are recorded when `recording: true`",
+        )
         return
     text = normalise(greeting, lex)
     strict = report.error if lex.language == "en" else report.warn
     if not PhraseSet(lex.automation_words, lex).find(text):
-        strict(("greeting",), "does not say the caller is talking to an automated assistant",
-               f"say so, e.g. with one of: {', '.join(lex.automation_words[:3])}")  # fmt: skip
+        strict(
+            ("greeting",),
+            "does not say the caller is talking to an automated assistant",
+            f"say so, e.g. with one of: {', '.join(lex.automation_words[:3])}",
+        )
     if not PhraseSet(lex.person_words, lex).find(text):
-        strict(("greeting",), "does not tell the caller how to reach a person",
-               f"add e.g. \"say '{lex.human[0]}' for a person\"")  # fmt: skip
+        strict(
+            ("greeting",),
+            "does not tell the caller how to reach a person",
+            f"add e.g. \"say '{lex.human[0]}' for a person\"",
+        )
     if recording and not PhraseSet(lex.recording_words, lex).find(text):
-        report.error(("greeting",), "`recording: true` but the greeting does not mention it",
-                     "add e.g. 'calls are recorded' to the greeting")  # fmt: skip
+        report.error(
+            ("greeting",),
+            "`recording: true` but the greeting does not mention it",
+            "add e.g. 'calls are recorded' to the greeting",
+        )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from voice.speech.audio import read_wav_8k, speech_spans
 
+BYTES_PER_S = 16_000  # 16-bit mono at 8 kHz
 MS_PER_WORD = 250  # must match voice.speech.scripted.ScriptedRecognizer's default pace
 
 
@@ -26,13 +28,13 @@ class Utter:
         """Return how long the scripted words take to say."""
         return len((self.text or "").split()) * MS_PER_WORD
 
-    @property
+    @cached_property
     def speech_end_byte(self) -> int:
         """Return the byte offset in `pcm` where the last speech ends (before trailing quiet)."""
         if not self.pcm:
             return 0
-        spans = speech_spans(self.pcm)
-        return spans[-1][1] * 16 if spans else len(self.pcm)
+        spans = speech_spans(self.pcm)  # seconds
+        return int(spans[-1][1] * BYTES_PER_S) if spans else len(self.pcm)
 
     def describe(self) -> str:
         """Return how the report shows this turn."""

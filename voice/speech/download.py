@@ -19,7 +19,7 @@ from tqdm import tqdm
 from voice.errors import DownloadError
 from voice.settings import Settings
 
-from .models import is_model_dir, language_keys
+from .models import is_model_dir, language_keys, version_key
 
 _TIMEOUT = (10, 60)  # seconds to connect, seconds between bytes
 _CHUNK = 1 << 20
@@ -48,7 +48,7 @@ def choose_model(entries: list[dict], language: str, size: str = "small") -> dic
         for_lang = [e for e in current if e.get("lang") == key]
         matching = [e for e in for_lang if e.get("type") == size]
         if matching:
-            return max(matching, key=lambda e: [int(n) for n in re.findall(r"\d+", e["name"])])
+            return max(matching, key=lambda e: version_key(e["name"]))
         if for_lang:
             types = ", ".join(sorted({str(e.get("type")) for e in for_lang}))
             raise DownloadError(f"no {size} model for {key}; sizes offered: {types}")

@@ -1,4 +1,4 @@
-"""Find Vosk model directories by language, report their status, and download official ones.
+"""Find Vosk model directories by language and report which languages have one.
 
 Lookup order (DESIGN.md, "Speech models"):
 
@@ -9,7 +9,7 @@ Lookup order (DESIGN.md, "Speech models"):
 
 A folder of models is matched by Vosk's naming (`vosk-model-small-en-us-0.15`,
 `vosk-model-en-us-0.22-lgraph`, `vosk-model-small-ko-0.22`) or by a plain language folder
-(`en-us/`, `ko/`).
+(`en-us/`, `ko/`). Downloading official models is in download.py.
 """
 
 from __future__ import annotations
@@ -49,15 +49,14 @@ def model_language(path: Path) -> str | None:
     return code or None
 
 
-def _matches(path: Path, keys: list[str]) -> bool:
-    """Say whether a model directory is for one of the language keys."""
-    return model_language(path) in keys
+def version_key(name: str) -> list[int]:
+    """Sort key for model names by version: vosk-model-small-en-us-0.15 → [0, 15]."""
+    return [int(n) for n in re.findall(r"\d+", name)]
 
 
-def _preference(path: Path) -> tuple[int, list[int]]:
+def _preference(path: Path) -> tuple[bool, list[int]]:
     """Sort key: a full model beats a small one, then a newer version beats an older one."""
-    small = "-small-" in path.name.lower()
-    return (0 if small else 1, [int(n) for n in re.findall(r"\d+", path.name)])
+    return ("-small-" not in path.name.lower(), version_key(path.name))
 
 
 def _search_folder(folder: Path, keys: list[str]) -> Path | None:
@@ -65,7 +64,7 @@ def _search_folder(folder: Path, keys: list[str]) -> Path | None:
     if not folder.is_dir():
         return None
     for key in keys:  # an en-us model beats a generic en one wherever they both are
-        found = [p for p in folder.iterdir() if _matches(p, [key]) and is_model_dir(p)]
+        found = [p for p in folder.iterdir() if model_language(p) == key and is_model_dir(p)]
         if found:
             return max(found, key=_preference)
     return None
@@ -73,7 +72,7 @@ def _search_folder(folder: Path, keys: list[str]) -> Path | None:
 
 @dataclass(frozen=True)
 class _Place:
-    """One place to look: a label for messages, the path, and whether it is a single model."""
+    """One place to look: a label for messages, and the path."""
 
     label: str
     path: Path
@@ -145,7 +144,8 @@ def installed_models(settings: Settings | None = None) -> list[tuple[str | None,
         if name.startswith("VOSK_MODEL_") and name != "VOSK_MODEL_PATH" and value:
             path = Path(value).expanduser()
             if is_model_dir(path):
-                seen.setdefault(path.resolve(), name.removeprefix("VOSK_MODEL_").lower())
+                language = name.removeprefix("VOSK_MODEL_").lower().replace("_", "-")
+                seen.setdefault(path.resolve(), language)
     return [(lang, path) for path, lang in seen.items()]
 
 

@@ -27,6 +27,7 @@ from voice.errors import ModelError
 from voice.flow.types import Word
 from voice.settings import Settings
 
+from .audio import is_speech
 from .models import find_model
 from .types import Final, Partial, Result
 
@@ -95,14 +96,24 @@ def _vocabulary_word(model: vosk.Model, word: str) -> str | None:
 def _compile_grammar(model: vosk.Model, phrases: tuple[str, ...]) -> tuple[str, frozenset[str]]:
     """Return Vosk grammar JSON for phrases and the phrases as Vosk will spell them."""
     kept: list[str] = []
+    left_out: list[str] = []
     for phrase in phrases:
         words = [w.strip(_PUNCTUATION) for w in phrase.split()]
-        known = [v for w in words if w and (v := _vocabulary_word(model, w))]
-        missing = [w for w in words if w and not _vocabulary_word(model, w)]
-        if missing:
-            log.warning("grammar phrase %r: not in the model's vocabulary: %s", phrase, missing)
-        if known:
+        known = [_vocabulary_word(model, w) for w in words if w]
+        # A phrase the model can't spell whole is left out whole: dropping only its unknown
+        # words would make a new, shorter phrase ("오늘 몇 해요") that other speech matches
+        # exactly and with full confidence — a wrong answer instead of a person.
+        if known and all(known):
             kept.append(" ".join(known))
+        else:
+            left_out.append(phrase)
+    if left_out:
+        log.warning(
+            "grammar: %d of %d phrases use words this model doesn't know and were left out: %s",
+            len(left_out),
+            len(phrases),
+            ", ".join(repr(p) for p in left_out),
+        )
     # The unknown-word token gives speech outside the grammar somewhere to go. Add it only if
     # this model has one: Vosk warns about every grammar word missing from its vocabulary.
     unknown = [w for w in _UNKNOWN_WORDS if model.vosk_model_find_word(w) >= 0][:1]
@@ -115,14 +126,23 @@ class VoskRecognizer:
 
     `accept` returns a Final at Vosk's endpoint (trailing silence after speech, or about
     5 s with no speech at all, which gives a Final with empty text), a Partial when the words
-    heard so far changed, else None. With a grammar, only its phrases can be recognised; a
-    Final whose words are not exactly one phrase is marked `off_grammar` (confidence 0).
+    heard so far changed, else None. Vosk's free-form endpoint can wait 1.5 s or more after
+    speech, or not fire at all on a quiet line, so once words were heard and the line has been
+    quiet (an energy gate) for `endpoint_silence_ms`, the utterance is closed anyway.
+
+    With a grammar, only its phrases can be recognised; a Final whose words are not exactly
+    one phrase is marked `off_grammar` (confidence 0).
     """
 
     def __init__(
-        self, model: vosk.Model, sample_rate: int = 8000, grammar: Sequence[str] | None = None
+        self,
+        model: vosk.Model,
+        sample_rate: int = 8000,
+        grammar: Sequence[str] | None = None,
+        endpoint_silence_ms: int | None = 1200,
     ):
         self.sample_rate = sample_rate
+        self.endpoint_silence_ms = endpoint_silence_ms
         self._phrases: frozenset[str] | None = None
         if grammar:
             grammar_json, self._phrases = _compile_grammar(model, tuple(grammar))
@@ -131,6 +151,7 @@ class VoskRecognizer:
             self._rec = vosk.KaldiRecognizer(model, sample_rate)
         self._rec.SetWords(True)
         self._partial = ""
+        self._quiet_ms: float | None = None  # quiet since the caller last spoke; None: not yet
 
     def accept(self, pcm16: bytes) -> Result | None:
         """Feed 16-bit mono PCM; return a Final at an endpoint, a Partial on new words, or None."""
@@ -139,6 +160,13 @@ class VoskRecognizer:
         text = clean_text(json.loads(self._rec.PartialResult())["partial"])
         changed = text != self._partial
         self._partial = text
+        if is_speech(pcm16):
+            self._quiet_ms = 0.0
+        elif self._quiet_ms is not None:
+            self._quiet_ms += 1000 * len(pcm16) / (2 * self.sample_rate)
+        limit, quiet = self.endpoint_silence_ms, self._quiet_ms
+        if text and limit is not None and quiet is not None and quiet >= limit:
+            return self.finish()
         return Partial(text) if text and changed else None
 
     def finish(self) -> Final:
@@ -147,7 +175,7 @@ class VoskRecognizer:
 
     def _final(self, raw: str) -> Final:
         """Turn Vosk's result JSON into a Final."""
-        self._partial = ""
+        self._partial, self._quiet_ms = "", None
         data = json.loads(raw)
         words = tuple(
             Word(word, min(1.0, max(0.0, float(item["conf"]))))
