@@ -86,7 +86,9 @@ def app(settings: Settings, db: Database):  # noqa: ANN201
     """Return the service app on the test settings."""
     from voice.app import create_app
 
-    return create_app(settings)
+    app = create_app(settings)
+    yield app
+    app.extensions["voice"].db.dispose()
 
 
 @pytest.fixture

@@ -22,17 +22,30 @@ def make_turn(**kwargs) -> ListeningTurn:
 
 
 def test_saying_agent_in_a_partial_result_transfers_before_the_utterance_ends():
-    turn = make_turn()
+    turn = make_turn(confirm_ms=300)
     turn.on_partial("agent", 900)
-    assert turn.done
+    turn.on_time(1180)
+    assert not turn.done
+    turn.on_time(1200)
     assert turn.result.decision.reason == "asked_for_human"
-    assert turn.result.decided_ms == 900
+    assert turn.result.decided_ms == 1200  # 300 ms after "agent" was heard, not at the endpoint
+
+
+def test_a_person_word_that_flickers_through_a_partial_does_not_transfer():
+    # grammar recognizers guess ("operator") before settling on the real words
+    turn = make_turn(confirm_ms=300)
+    turn.on_partial("agent", 580)
+    turn.on_time(700)
+    turn.on_partial("where is", 820)
+    turn.on_time(1500)
+    assert not turn.done
 
 
 def test_saying_agent_during_the_greeting_transfers_and_marks_barge_in():
     turn = make_turn(prompt_ms=5000)
     turn.on_partial("agent", 1200)
     assert turn.barged_in
+    turn.on_time(1500)
     assert turn.result.decision.reason == "asked_for_human"
 
 

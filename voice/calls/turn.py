@@ -41,12 +41,18 @@ class ListeningTurn:
         prompt_ms: int = 0,
         silence_timeout_ms: int = 6000,
         max_utterance_ms: int = 15000,
+        confirm_ms: int = 300,
     ):
         self.callflow, self.context = callflow, context
         self._decide, self._is_human = decide, is_human_request
         self.prompt_ms = prompt_ms  # the greeting/prompt we are playing; silence counts after it
         self.silence_timeout_ms = silence_timeout_ms
         self.max_utterance_ms = max_utterance_ms
+        # A partial hypothesis can flicker through a word (grammar mode forces speech onto the
+        # line's phrases), so a request for a person heard in partials must hold this long.
+        self.confirm_ms = confirm_ms
+        self._human_since: int | None = None
+        self._source = "vosk"
         self.result: TurnResult | None = None
         self.barged_in = False  # caller spoke over the prompt: the runner stops playback
         self._speech_start: int | None = None
@@ -67,8 +73,12 @@ class ListeningTurn:
         if self._speech_start is None:
             self._speech_start = at_ms
             self.barged_in = at_ms < self.prompt_ms
-        if self._is_human(self.callflow, text):
-            self._finish(Utterance(text=text), source, at_ms)
+        self._source = source
+        if not self._is_human(self.callflow, text):
+            self._human_since = None
+        elif self._human_since is None:
+            self._human_since = at_ms
+        self._confirm_human(at_ms)
 
     def on_final(self, final: Final, at_ms: int, source: str = "vosk") -> None:
         """Decide on a closed utterance; an empty one (noise) keeps listening."""
@@ -90,6 +100,9 @@ class ListeningTurn:
         """Advance stream time; return True when the runner should flush a too-long utterance."""
         if self.done:
             return False
+        self._confirm_human(at_ms)
+        if self.done:
+            return False
         if self._speech_start is None:
             if at_ms >= self.prompt_ms + self.silence_timeout_ms:
                 self._finish(Utterance(text="", confidence=0.0), "none", at_ms)
@@ -107,6 +120,10 @@ class ListeningTurn:
         if not self.done:
             heard = Utterance(text=self._partial)
             self.result = TurnResult(decision, heard, "none", self._last_change, at_ms)
+
+    def _confirm_human(self, at_ms: int) -> None:
+        if self._human_since is not None and at_ms - self._human_since >= self.confirm_ms:
+            self._finish(Utterance(text=self._partial), self._source, at_ms)
 
     def _finish(self, utterance: Utterance, source: str, at_ms: int) -> None:
         decision = self._decide(self.callflow, utterance, self.context)
