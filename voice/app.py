@@ -21,7 +21,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     rt = runtime or Runtime.build(settings)
     app = Flask(__name__)
     app.config["SECRET_KEY"] = settings.dev_secrets()["secret_key"]
-    app.config["SOCK_SERVER_OPTIONS"] = {"ping_interval": 25}
     app.extensions["voice"] = rt
     app.register_blueprint(twilio)
     sock.init_app(app)

@@ -170,3 +170,16 @@ def test_socket_dropped_mid_utterance_connects_a_person(live):
     report = place(live, Utter(text=said, at_ms=500, drop_at_ms=1500))
     assert report.decisions()[0]["reason"] == "stream_dropped"
     assert "dial" in kinds(report)
+
+
+def test_a_stream_token_for_another_call_is_refused_and_the_caller_still_reaches_a_person(
+    app, live, monkeypatch
+):
+    tokens = app.extensions["voice"].tokens
+    real_issue = tokens.issue
+    monkeypatch.setattr(
+        tokens, "issue", lambda sid, stage, speech: real_issue("CAother", stage, speech)
+    )
+    report = place(live, Utter(text="what are your hours"))
+    assert report.decisions()[0]["reason"] == "stream_dropped"
+    assert "dial" in kinds(report)

@@ -4,6 +4,7 @@ import logging
 import xml.etree.ElementTree as ET
 
 import pytest
+from conftest import AUTH_TOKEN
 from tests_support import FALLBACK_RE, incoming_params
 
 from voice.app import create_app
@@ -134,3 +135,29 @@ def test_health_says_what_is_missing(client):
     assert "acme-outfitters" in body["callflows"]
     assert body["status"] == "degraded"
     assert any("no speech model for en-US" in p for p in body["problems"])
+
+
+def test_the_stream_handshake_is_signed_for_the_public_wss_url(settings, db):
+    from conftest import sign
+
+    app = create_app(settings.model_copy(update={"public_base_url": "https://voice.example.com"}))
+    headers = {"Upgrade": "websocket", "Connection": "Upgrade"}
+    wrong = sign("https://voice.example.com/twilio/stream", {})
+    with app.test_request_context("/twilio/stream", headers=headers):
+        from flask import request
+
+        from voice.telephony.signature import is_signed, public_url
+
+        assert public_url(request, "https://voice.example.com") == (
+            "wss://voice.example.com/twilio/stream"
+        )
+    for signature, ok in (
+        (sign("wss://voice.example.com/twilio/stream", {}), True),
+        (wrong, False),
+    ):
+        with app.test_request_context(
+            "/twilio/stream", headers={**headers, "X-Twilio-Signature": signature}
+        ):
+            from flask import request
+
+            assert is_signed(request, AUTH_TOKEN, "https://voice.example.com") is ok

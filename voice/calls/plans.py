@@ -19,6 +19,11 @@ _REASONS = {
     "lookup_failed": "asked about something the assistant couldn't look up",
     "followup": "had another question after an automated answer",
     "model_missing": "reached us while speech recognition was unavailable",
+    "stream_dropped": "was cut off from the assistant by a connection problem",
+    "internal_error": "hit a problem in the assistant",
+    "incoming_failed": "hit a problem in the assistant",
+    "continuation_failed": "hit a problem in the assistant",
+    "unanswered": "could not be connected at first",
 }
 
 

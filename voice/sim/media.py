@@ -78,6 +78,7 @@ class MediaSession:
     def run(self, utter: Utter) -> StreamLog:
         """Stream `utter` (speech, text, keys or silence) and return what happened."""
         self.ws = websocket.create_connection(self.url, header=self.headers, timeout=10)
+        self.ws.settimeout(None)  # the service may stay quiet for a long time while it listens
         receiver = threading.Thread(target=self._receive, daemon=True)
         receiver.start()
         self._send({"event": "connected", "protocol": "Call", "version": "1.0.0"})
@@ -88,7 +89,7 @@ class MediaSession:
         if not self._closed.wait(timeout=15):
             self._hung_up = True  # we gave up waiting: the caller hangs up
             self._send({"event": "stop", "streamSid": self.stream_sid})
-            self.ws.close()
+        self.ws.close()  # Twilio closes its side once the stream is over
         receiver.join(timeout=1)
         self.log.prompt_ms = self._play.bytes // 8
         self.log.cleared = self._play.cleared
@@ -186,8 +187,8 @@ class MediaSession:
             while True:
                 message = json.loads(self.ws.recv())
                 self._on_message(message)
-        except (websocket.WebSocketConnectionClosedException, ConnectionError, OSError, ValueError):
-            pass
+        except (websocket.WebSocketException, OSError, ValueError):
+            pass  # closed, cut, or garbage: the stream is over either way
         finally:
             self.log.closed_wall = time.monotonic()
             self.log.closed_by_service = not self._hung_up
@@ -224,5 +225,5 @@ class MediaSession:
     def _send(self, message: dict) -> None:
         try:
             self.ws.send(json.dumps(message))
-        except (websocket.WebSocketConnectionClosedException, ConnectionError, OSError):
+        except (websocket.WebSocketException, OSError):
             self._closed.set()

@@ -63,7 +63,6 @@ class FakeTwilio:
         self.base = base_url.rstrip("/")
         self.validator = RequestValidator(auth_token)
         self.fast, self.agent, self.simulated_text = fast, list(agent), simulated_text
-        self.http = requests.Session()
 
     def call(self, turns: list[Utter], caller: str, called: str) -> CallReport:
         """Place one call; `turns` are the caller's parts, one per listening turn."""
@@ -99,7 +98,10 @@ class FakeTwilio:
     def post(self, url: str, params: dict, report: CallReport, expect_xml: bool = True) -> str:
         """POST form params with a valid X-Twilio-Signature; return the body."""
         signature = self.validator.compute_signature(url, params)
-        resp = self.http.post(url, data=params, headers={"X-Twilio-Signature": signature})
+        # a fresh connection per webhook, as Twilio does: a kept-alive one may have been closed
+        # by the server while the media stream ran
+        headers = {"X-Twilio-Signature": signature, "Connection": "close"}
+        resp = requests.post(url, data=params, headers=headers, timeout=15)
         if resp.status_code >= 400:
             raise WebhookFailed(f"{url} answered {resp.status_code}")
         if decision := resp.headers.get("X-Voice-Decision"):
