@@ -63,3 +63,13 @@ def test_naive_datetimes_are_refused_rather_than_guessed(db):
 
 def test_ping_reports_an_unreachable_database():
     assert not Database("postgresql+psycopg://nobody@127.0.0.1:1/none").ping()
+
+
+def test_migrations_match_the_models_exactly(db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from voice.store.models import Base
+
+    with db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []

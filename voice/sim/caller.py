@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from voice.speech.audio import read_wav_8k, speech_spans
+from voice.speech.scripted import MS_PER_WORD
 
 BYTES_PER_S = 16_000  # 16-bit mono at 8 kHz
-MS_PER_WORD = 250  # must match voice.speech.scripted.ScriptedRecognizer's default pace
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ import websocket
 
 from voice.sim.caller import Utter
 from voice.speech.audio import pcm16_to_ulaw
+from voice.telephony.media import SIM_SPEECH
 
 FRAME_MS = 20
 FRAME_BYTES = 320  # 20 ms of 16-bit PCM at 8 kHz
 SILENCE = b"\x00" * FRAME_BYTES
-SIM_SPEECH = "x-voice-simulated-speech"  # see voice.telephony.media
 SPEAK_AFTER_PROMPT_MS = 400
 
 

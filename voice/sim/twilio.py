@@ -13,8 +13,7 @@ from twilio.request_validator import RequestValidator
 
 from voice.sim.caller import Utter
 from voice.sim.media import MediaSession
-
-SIM_PARAM = "VoiceSimulatedSpeech"  # see voice.telephony.webhooks
+from voice.telephony.webhooks import SIM_PARAM
 
 
 class WebhookFailed(RuntimeError):

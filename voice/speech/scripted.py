@@ -11,12 +11,14 @@ from voice.flow.types import Word
 from voice.speech.types import Final, Partial, Result
 
 BYTES_PER_MS = 16  # 8 kHz, 16-bit mono
+MS_PER_WORD = 250  # a brisk speaking pace
+ENDPOINT_MS = 500  # trailing silence before the utterance closes, like Vosk's endpointer
 
 
 class ScriptedRecognizer:
     """Implements StreamingRecognizer over text handed to it with say()."""
 
-    def __init__(self, ms_per_word: int = 250, endpoint_ms: int = 500):
+    def __init__(self, ms_per_word: int = MS_PER_WORD, endpoint_ms: int = ENDPOINT_MS):
         self.ms_per_word, self.endpoint_ms = ms_per_word, endpoint_ms
         self._words: list[str] = []
         self._confidence = 1.0

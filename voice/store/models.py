@@ -88,6 +88,7 @@ class Call(Base):
     to_number: so.Mapped[str] = so.mapped_column(sa.String(64))
     callflow: so.Mapped[str] = so.mapped_column(sa.String(80))
     stage: so.Mapped[str] = so.mapped_column(sa.String(20), default="greeting")
+    speech: so.Mapped[str] = so.mapped_column(sa.String(8), default="vosk")  # vosk | text (sim)
     # The next neutral action, written before the media stream closes so that any worker can
     # answer Twilio's <Connect action> request.
     next_action: so.Mapped[dict[str, Any] | None] = so.mapped_column()

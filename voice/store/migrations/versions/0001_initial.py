@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("to_number", sa.String(length=64), nullable=False),
         sa.Column("callflow", sa.String(length=80), nullable=False),
         sa.Column("stage", sa.String(length=20), nullable=False),
+        sa.Column("speech", sa.String(length=8), nullable=False),
         sa.Column("next_action", sa.JSON(), nullable=True),
         sa.Column("outcome", sa.String(length=20), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=True),

@@ -1,0 +1,111 @@
+"""Rows and queries behind the call service: caller context, turns, outcomes, timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from voice.calls.lookups import lookup
+from voice.calls.turn import TurnResult
+from voice.flow.types import CallerContext, Decision
+from voice.privacy import redact
+from voice.store.models import Call, CallEvent, Customer, Transfer, Turn
+from voice.store.models import Decision as DecisionRow
+
+log = logging.getLogger(__name__)
+
+
+def find_call(s: so.Session, sid: str) -> Call:
+    """Return the call with Twilio's CallSid, or raise LookupError."""
+    call = s.scalars(sa.select(Call).where(Call.sid == sid)).first()
+    if call is None:
+        raise LookupError(f"no call with sid {sid}")
+    return call
+
+
+def customer_name(s: so.Session, number: str) -> str:
+    """Return the known customer's name for a phone number, or ''."""
+    return s.scalars(sa.select(Customer.name).where(Customer.phone == number)).first() or ""
+
+
+def caller_context(s: so.Session, call: Call, callflow: object, stage: str) -> CallerContext:
+    """Gather the caller's name, earlier calls in the last day, and local time."""
+    since = call.started_at - dt.timedelta(hours=24)
+    earlier = s.scalar(
+        sa.select(sa.func.count(Call.id)).where(
+            Call.from_number == call.from_number,
+            Call.id != call.id,
+            Call.started_at >= since,
+            Call.started_at < call.started_at,
+            Call.demo.is_(False),
+        )
+    )
+    return CallerContext(
+        number=call.from_number,
+        now=dt.datetime.now(callflow.business.tz),
+        customer_name=customer_name(s, call.from_number),
+        calls_today=earlier or 0,
+        turn="first" if stage == "greeting" else "followup",
+    )
+
+
+def safe_lookup(s: so.Session, call: Call, decision: Decision) -> dict | None:
+    """Run the decision's data lookup; None (so a person answers) if it fails."""
+    try:
+        with s.begin_nested():
+            return lookup(s, decision.lookup or "", call.from_number)
+    except Exception:  # noqa: BLE001 - a failed lookup sends the caller to a person (right 4)
+        log.exception("lookup %s failed for call %s", decision.lookup, call.sid)
+        return None
+
+
+def turn_row(call: Call, stage: str, result: TurnResult) -> Turn:
+    """Return the stored, redacted record of one listening turn."""
+    heard = result.utterance
+    return Turn(
+        call_id=call.id,
+        stage=stage,
+        transcript=redact(heard.text),
+        confidence=heard.confidence if heard.text else None,
+        dtmf=heard.dtmf,
+        source=result.source,
+        speech_end_ms=result.speech_end_ms,
+        decided_ms=result.decided_ms,
+    )
+
+
+def decision_row(call: Call, decision: Decision, turn_id: int | None) -> DecisionRow:
+    """Return the stored record of a decision."""
+    return DecisionRow(
+        call_id=call.id,
+        turn_id=turn_id,
+        action=decision.action,
+        reason=decision.reason,
+        intent=decision.intent,
+        team=decision.team,
+        priority=decision.priority,
+        say=decision.say,
+    )
+
+
+def outcome(s: so.Session, call: Call) -> str:
+    """Return how the call ended for the caller: self_served, transferred, unanswered, abandoned."""
+    transfers = s.scalars(sa.select(Transfer).where(Transfer.call_id == call.id)).all()
+    if any(t.bridged_at for t in transfers):
+        return "transferred"
+    if transfers:  # every dial ended without a person, or the caller hung up while ringing
+        return "unanswered" if all(t.status != "dialing" for t in transfers) else "abandoned"
+    answered = s.scalar(
+        sa.select(sa.func.count(DecisionRow.id)).where(
+            DecisionRow.call_id == call.id, DecisionRow.action == "answer"
+        )
+    )
+    return "self_served" if answered else "abandoned"
+
+
+def add_event(s: so.Session, call: Call, kind: str, detail: dict) -> None:
+    """Append an entry to the call's timeline."""
+    s.add(CallEvent(call_id=call.id, kind=kind, detail=detail))
