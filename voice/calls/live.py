@@ -20,6 +20,8 @@ def run_turn(transport: Transport, rt: Runtime, call_sid: str, stage: str, speec
     try:
         callflow, context = rt.service.context(call_sid, stage)
         prompt = rt.prompts.greeting(callflow) if stage == "greeting" else None
+        if prompt:  # before the recognizer: a cold model must not hold up the greeting
+            transport.play(prompt, mark="prompt")
         recognizer = _recognizer(rt, callflow, speech)
         turn = ListeningTurn(
             callflow,
@@ -29,8 +31,6 @@ def run_turn(transport: Transport, rt: Runtime, call_sid: str, stage: str, speec
             prompt_ms=int(len(prompt) * MS_PER_ULAW_BYTE) if prompt else 0,
             silence_timeout_ms=int(callflow.silence_timeout * 1000),
         )
-        if prompt:
-            transport.play(prompt, mark="prompt")
         runner = StreamRunner(transport, turn, recognizer, allow_simulated_speech=speech == "text")
         result = runner.run()
         rt.service.finish_turn(call_sid, stage, result)

@@ -44,7 +44,6 @@ def decision_plan(
     target: str = "",
     transfer_id: int | None = None,
     speech: str = "vosk",
-    caller_id: str = "",
 ) -> Plan:
     """Return what the caller hears and where they go after a decision."""
     if decision.action == "answer":
@@ -55,15 +54,16 @@ def decision_plan(
     if not target:
         return Plan((say(callflow, NOBODY), Hangup()), reason="no_target")
     steps = (say(callflow, decision.say),) if decision.say else ()
-    return Plan(steps + (Dial(target, transfer_id, caller_id),), reason=decision.reason)
+    return Plan(steps + (Dial(target, transfer_id),), reason=decision.reason)
 
 
 def fallback_plan(callflow: object | None, number: str, reason: str) -> Plan:
-    """Return the never-dead-air plan: apologise and dial the line's fallback number."""
-    line = say(callflow, SORRY_CONNECTING) if callflow else Say(SORRY_CONNECTING)
+    """Return the never-dead-air plan: a handoff line, then dial the line's fallback number."""
     if not number:
-        return Plan((line if callflow else Say(NOBODY), Hangup()), reason="no_target")
-    return Plan((line, Dial(number)), reason=reason)
+        return Plan((say(callflow, NOBODY), Hangup()), reason="no_target")
+    # the line's own handoff words keep the caller in their language; English if none is known
+    text = callflow.handoff_line(callflow.default_team) if callflow else SORRY_CONNECTING
+    return Plan((say(callflow, text), Dial(number)), reason=reason)
 
 
 def whisper_text(decision: Decision, heard: str, caller_name: str, number: str) -> str:
