@@ -20,5 +20,27 @@ def test_long_digit_strings_are_redacted_short_numbers_kept(said, stored):
     assert redact(said) == stored
 
 
-def test_declared_values_such_as_order_numbers_are_kept():
-    assert redact("order 123456 please", keep=("123456",)) == "order 123456 please"
+def test_values_a_callflow_declares_such_as_order_numbers_are_kept():
+    keep = (r"\d{8}",)  # this line's order numbers have eight digits
+    assert redact("order 12345678 please", keep=keep) == "order 12345678 please"
+    assert redact("order one two three four five six seven eight", keep=keep).endswith("eight")
+    assert redact("card 4111 1111 1111 1111", keep=keep) == "card [redacted]"
+
+
+def test_a_callflow_declares_kept_patterns_under_privacy(tmp_path):
+    import shutil
+
+    import pytest
+    from conftest import ROOT
+
+    from voice.errors import CallflowInvalid
+    from voice.flow import load_callflow
+
+    path = tmp_path / "line.yaml"
+    shutil.copy(ROOT / "callflows" / "acme-outfitters.yaml", path)
+    with path.open("a") as f:
+        f.write('privacy: {keep: ["\\\\d{8}"]}\n')
+    assert load_callflow(path).privacy_keep == (r"\d{8}",)
+    path.write_text(path.read_text().replace("\\\\d{8}", "[0-9"))
+    with pytest.raises(CallflowInvalid, match=r"privacy.keep\[0\]: '\[0-9' is not a valid pattern"):
+        load_callflow(path)

@@ -24,14 +24,18 @@ _SPOKEN_RUN = re.compile(r"\b(?:(?:" + "|".join(_SPOKEN) + r")\b[ -]?){6,}", re.
 
 
 def redact(text: str, keep: tuple[str, ...] = ()) -> str:
-    """Replace long digit strings (typed or spoken) with [redacted], except values in `keep`."""
+    """Replace long digit strings (typed or spoken) with [redacted], except ones `keep` matches.
+
+    `keep` holds regular expressions (a callflow's `privacy.keep`), matched against the digits.
+    """
+    kept = [re.compile(pattern) for pattern in keep]
 
     def scrub(match: re.Match) -> str:
         value = match.group(0)
         digits = re.sub(r"\D", "", value) or "".join(
             _SPOKEN[w.lower()] for w in re.findall(r"[a-z]+", value, re.I)
         )
-        if digits in keep:
+        if any(p.fullmatch(digits) for p in kept):
             return value
         return "[redacted]" + (" " if value.endswith((" ", "-")) else "")
 

@@ -183,3 +183,12 @@ def test_a_stream_token_for_another_call_is_refused_and_the_caller_still_reaches
     report = place(live, Utter(text="what are your hours"))
     assert report.decisions()[0]["reason"] == "stream_dropped"
     assert "dial" in kinds(report)
+
+
+def test_a_repeat_caller_goes_to_a_person_who_hears_how_the_earlier_call_ended(live):
+    place(live, Utter(text="what time do you close today"), Utter(text="no thanks"), caller=MARIA)
+    report = place(live, Utter(text="what time do you close today"), caller=MARIA)
+    assert report.decisions()[0]["reason"] == "repeat_caller"
+    whisper = next(s.text for s in report.steps if s.kind == "whisper")
+    assert "has already called in the last day" in whisper
+    assert "They called 0 minutes ago about store hours, answered by the assistant." in whisper

@@ -52,6 +52,42 @@ def caller_context(s: so.Session, call: Call, callflow: object, stage: str) -> C
     )
 
 
+def earlier_call(s: so.Session, call: Call) -> str:
+    """Describe this caller's latest earlier call in the last day, for the agent's whisper."""
+    earlier = s.scalars(
+        sa.select(Call)
+        .where(
+            Call.from_number == call.from_number,
+            Call.id != call.id,
+            Call.started_at >= call.started_at - dt.timedelta(hours=24),
+            Call.started_at < call.started_at,
+        )
+        .order_by(Call.started_at.desc())
+        .limit(1)
+    ).first()
+    if earlier is None:
+        return ""
+    last = s.scalars(
+        sa.select(DecisionRow)
+        .where(DecisionRow.call_id == earlier.id, DecisionRow.action != "hangup")
+        .order_by(DecisionRow.id.desc())
+        .limit(1)
+    ).first()
+    minutes = int((call.started_at - earlier.started_at).total_seconds() // 60)
+    when = f"{minutes} minutes ago" if minutes < 120 else f"{minutes // 60} hours ago"
+    about = f" about {last.intent.replace('_', ' ')}" if last and last.intent else ""
+    how = _OUTCOMES.get(earlier.outcome or "", "and the call did not finish")
+    return f"They called {when}{about}, {how}."
+
+
+_OUTCOMES = {
+    "self_served": "answered by the assistant",
+    "transferred": "and spoke with a person",
+    "unanswered": "but no one answered",
+    "abandoned": "and hung up before reaching anyone",
+}
+
+
 def safe_lookup(s: so.Session, call: Call, decision: Decision) -> dict | None:
     """Run the decision's data lookup; None (so a person answers) if it fails."""
     try:
@@ -62,13 +98,13 @@ def safe_lookup(s: so.Session, call: Call, decision: Decision) -> dict | None:
         return None
 
 
-def turn_row(call: Call, stage: str, result: TurnResult) -> Turn:
+def turn_row(call: Call, callflow: object, stage: str, result: TurnResult) -> Turn:
     """Return the stored, redacted record of one listening turn."""
     heard = result.utterance
     return Turn(
         call_id=call.id,
         stage=stage,
-        transcript=redact(heard.text),
+        transcript=redact(heard.text, callflow.privacy_keep),
         confidence=heard.confidence if heard.text else None,
         dtmf=heard.dtmf,
         source=result.source,

@@ -16,6 +16,7 @@ from voice.calls.records import (
     caller_context,
     customer_name,
     decision_row,
+    earlier_call,
     find_call,
     outcome,
     safe_lookup,
@@ -86,7 +87,7 @@ class CallService:
         with self.db.session() as s:
             call = find_call(s, sid)
             callflow = self.lines.by_name(call.callflow)
-            turn = turn_row(call, stage, result)
+            turn = turn_row(call, callflow, stage, result)
             s.add(turn)
             s.flush()
             if result.decision is None:
@@ -224,4 +225,7 @@ class CallService:
 
     def _whisper(self, s: so.Session, call: Call, decision: Decision, heard: str) -> str:
         name = customer_name(s, call.from_number)
-        return plans.whisper_text(decision, heard, name, call.from_number)
+        text = plans.whisper_text(decision, heard, name, call.from_number)
+        if decision.reason == "repeat_caller" and (before := earlier_call(s, call)):
+            text = f"{text} {before}"
+        return text

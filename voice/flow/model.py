@@ -117,6 +117,8 @@ class Callflow:
     # Limit recognition to this callflow's phrases: far more accurate for a small line, but
     # anything else is heard as the nearest phrase, so the recognizer marks off-grammar results.
     speech_grammar: bool = False
+    # Values that look like long digit strings but are needed (order numbers): kept unredacted.
+    privacy_keep: tuple[str, ...] = ()
     description: str = ""
     path: Path | None = None
 

@@ -38,6 +38,7 @@ TOP_KEYS = (
     "repeat_caller",
     "human_words",
     "speech",
+    "privacy",
 )
 BUSINESS_KEYS = ("name", "timezone", "hours")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -195,7 +196,29 @@ def _options(report: Report, data: dict, path: Path, teams: dict) -> dict:
         words = checks.string_list(report, data["human_words"], ("human_words",), "words")
         opts["human_words"] = tuple(words)
     opts["speech_grammar"] = _speech(report, data.get("speech"))
+    opts["privacy_keep"] = _privacy(report, data.get("privacy"))
     return opts
+
+
+def _privacy(report: Report, section: object) -> tuple[str, ...]:
+    """Return the patterns of values kept in stored transcripts (e.g. this line's order numbers)."""
+    if section is None:
+        return ()
+    if not isinstance(section, dict):
+        report.error(("privacy",), "must be a mapping", 'write e.g. `privacy: {keep: ["\\d{8}"]}`')
+        return ()
+    checks.unknown_keys(report, section, ("keep",), ("privacy",))
+    patterns = checks.string_list(report, section.get("keep", []), ("privacy", "keep"), "patterns")
+    for i, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            report.error(
+                ("privacy", "keep", i),
+                f"{pattern!r} is not a valid pattern: {exc}",
+                "write a Python regular expression, e.g. \\d{8} for 8-digit numbers",
+            )
+    return tuple(patterns)
 
 
 def _speech(report: Report, section: object) -> bool:
