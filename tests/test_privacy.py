@@ -31,10 +31,11 @@ def test_a_callflow_declares_kept_patterns_under_privacy(tmp_path):
     import shutil
 
     import pytest
-    from conftest import ROOT
 
     from voice.errors import CallflowInvalid
     from voice.flow import load_callflow
+
+    from conftest import ROOT
 
     path = tmp_path / "line.yaml"
     shutil.copy(ROOT / "callflows" / "acme-outfitters.yaml", path)

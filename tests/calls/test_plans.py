@@ -1,11 +1,11 @@
 """Plans: what the caller hears next; every transfer dials someone, in the line's language."""
 
-from conftest import DATA, ROOT
-
 from voice.calls.actions import Dial, Hangup, Listen, Say
 from voice.calls.plans import NOBODY, decision_plan, fallback_plan, greeting_plan, whisper_text
 from voice.flow import load_callflow, transfer
 from voice.flow.types import Decision
+
+from conftest import DATA, ROOT
 
 ACME = load_callflow(ROOT / "callflows" / "acme-outfitters.yaml")
 KOREAN = load_callflow(DATA / "callflows" / "ko-store.yaml")

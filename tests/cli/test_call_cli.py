@@ -3,9 +3,10 @@
 import json
 
 from click.testing import CliRunner
-from conftest import ROOT
 
 from voice.cli import main
+
+from conftest import ROOT
 
 
 def run(tmp_path, monkeypatch, *args):

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from speech import fake_model_site as fake  # tests/ is on sys.path (pyproject: pythonpath)
 
 from voice.cli import main
+
+from speech import fake_model_site as fake  # tests/ is on sys.path (pyproject: pythonpath)
 
 NAME = "vosk-model-small-en-us-0.15"
 

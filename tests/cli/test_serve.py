@@ -8,10 +8,11 @@ import time
 
 import pytest
 import requests
-from conftest import AUTH_TOKEN, ROOT
 
 from voice.sim.caller import Utter
 from voice.sim.twilio import FakeTwilio
+
+from conftest import AUTH_TOKEN, ROOT
 
 
 def free_port() -> int:

@@ -8,10 +8,11 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import ROOT
 
 from voice.flow import decide, load_callflow
 from voice.flow.types import CallerContext, Utterance
+
+from conftest import ROOT
 
 BENCH = ROOT / "bench" / "understanding"
 CASES = [

@@ -5,14 +5,15 @@ These pin the caller's rights end to end on the demo line; `--text` stands in fo
 
 import pytest
 import sqlalchemy as sa
-from conftest import AUTH_TOKEN
-from tests_support import DEMO_LINE
 
 from voice.sim.caller import Utter
 from voice.sim.server import serve
 from voice.sim.twilio import FakeTwilio
 from voice.store.demo import seed_customers
 from voice.store.models import Call, Transfer, Turn
+
+from conftest import AUTH_TOKEN
+from tests_support import DEMO_LINE
 
 MARIA = "+15555550100"  # demo customer with a shipped order
 STRANGER = "+15555550177"

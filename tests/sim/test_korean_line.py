@@ -5,12 +5,13 @@ English-only and that partial results, endpointing and confidences drive real ca
 import shutil
 
 import pytest
-from conftest import AUTH_TOKEN, DATA, korean_model_dir
 
 from voice.sim.caller import Utter
 from voice.sim.server import serve
 from voice.sim.twilio import FakeTwilio
 from voice.speech import synthesize
+
+from conftest import AUTH_TOKEN, DATA, korean_model_dir
 
 pytestmark = [
     pytest.mark.model,

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from speech import fake_model_site  # tests/ is on sys.path (pyproject: pythonpath)
 
 from voice.settings import Settings
 from voice.speech.audio import pcm16_to_ulaw, read_wav_8k, ulaw_to_pcm16
+
+from speech import fake_model_site  # tests/ is on sys.path (pyproject: pythonpath)
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ import logging
 import xml.etree.ElementTree as ET
 
 import pytest
+
 from conftest import AUTH_TOKEN
 from tests_support import FALLBACK_RE, incoming_params
 
