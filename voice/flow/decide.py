@@ -13,6 +13,7 @@ from voice.flow.matcher import Candidate
 from voice.flow.model import Callflow
 from voice.flow.outcomes import transfer
 from voice.flow.render import answer_decision
+from voice.flow.shape import request_parts
 from voice.flow.signals import SHORT
 from voice.flow.text import Text, normalise
 from voice.flow.types import CallerContext, Decision, Utterance
@@ -52,7 +53,9 @@ def decide(
         return transfer(callflow, "silence")
     if utterance.confidence < callflow.confidence_threshold:
         return transfer(callflow, "low_confidence", detail={"confidence": utterance.confidence})
-    return _match(callflow, ranked, context)
+    if callflow.signals.vague(text):
+        return transfer(callflow, "vague")
+    return _two_requests(callflow, text) or _match(callflow, ranked, context)
 
 
 def is_human_request(callflow: Callflow, partial_text: str) -> bool:
@@ -115,6 +118,24 @@ def _done(callflow: Callflow, utterance: Utterance, text: Text) -> Decision:
     if not text.empty and utterance.confidence < callflow.confidence_threshold:
         return transfer(callflow, "low_confidence", detail={"confidence": utterance.confidence})
     return Decision(action="hangup", reason="done", say=callflow.goodbye)
+
+
+def _two_requests(callflow: Callflow, text: Text) -> Decision | None:
+    """Return a transfer when the caller asked for two different things in one breath."""
+    parts = request_parts(text, callflow.lexicon)
+    if len(parts) < 2:
+        return None
+    # Only two confident, different matches count: "and" often joins context to one question
+    # ("i have a loan with you and where do i mail the payment").
+    labels = set()
+    for part in parts:
+        ranked = callflow.matcher.rank(part)
+        # escalations were judged on the whole utterance already; here only questions count
+        if ranked and ranked[0].kind == "intent" and ranked[0].score >= INTENT_MIN:
+            labels.add(ranked[0].name)
+    if len(labels) < 2:
+        return None
+    return transfer(callflow, "two_requests", detail={"requests": sorted(labels)})
 
 
 def _match(callflow: Callflow, ranked: list[Candidate], context: CallerContext) -> Decision:

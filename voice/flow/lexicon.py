@@ -39,6 +39,10 @@ class Lexicon:
     automation_words: tuple[str, ...] = ()  # greeting must say the line is automated …
     person_words: tuple[str, ...] = ()  # … and that a person is one word away
     recording_words: tuple[str, ...] = ()
+    joiners: frozenset[str] = frozenset()  # words that join two requests ("also", "and")
+    vague_frames: tuple[str, ...] = ()  # "it's about …": names a topic without asking anything
+    vague_words: frozenset[str] = frozenset()  # "something", "stuff": say nothing by themselves
+    question_words: frozenset[str] = frozenset()  # "where", "how": the caller asks something
     followup: str = ""
     goodbye: str = ""
     handoff: str = ""

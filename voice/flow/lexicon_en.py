@@ -47,6 +47,12 @@ ENGLISH = Lexicon(
         will shall should may might must please just hi hello hey yes yeah yep ok okay oh well
         there here have has had get got im id ill ive with about from by any some know want
         wanted need needed tell let what whats when where how who which why guys guy yall"""),
+    joiners=words("and also plus then"),
+    vague_frames=phrases("""its about, it is about, calling about, call about, question about,
+                         questions about, something about, this is about, regarding, concerning,
+                         calling regarding, about my, about an, about a, about the"""),
+    vague_words=words("something thing things stuff question questions issue calling call"),
+    question_words=words("where when what whats how why which can could does will would"),
     contractions=(
         ("can't", "can not"), ("won't", "will not"), ("cannot", "can not"), ("n't", " not"),
         ("'re", " are"), ("'m", " am"), ("'ll", " will"), ("'ve", " have"), ("'d", " would"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voice.flow.lexicon import TOPICS, Lexicon
+from voice.flow.shape import is_vague
 from voice.flow.text import PhraseSet, Text, near
 
 SHORT = 4  # words; mishearings of "agent" only count in an utterance this short
@@ -27,6 +28,7 @@ class Signals:
         self._not_human = PhraseSet(lex.not_human, lex)
         self._frustration = PhraseSet(lex.frustration, lex)
         self._closing = PhraseSet(lex.closing, lex)
+        self._vague = PhraseSet(lex.vague_frames, lex)
         closing_words = {w for p in lex.closing for w in p.split()}
         self._courtesy = frozenset(lex.courtesy | closing_words)
         # Words that may stand around a bare "someone" / "zero" and still mean "a person".
@@ -58,6 +60,10 @@ class Signals:
     def frustrated(self, text: Text) -> str | None:
         """Return the words that showed frustration, or None."""
         return self._frustration.find(text)
+
+    def vague(self, text: Text) -> bool:
+        """Return True when the caller only named a topic ("it's about my loan")."""
+        return is_vague(text, self._vague, self.lex)
 
     def closes(self, text: Text) -> bool:
         """Return True when the caller only said they are done ("no thanks", "bye")."""
