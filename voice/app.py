@@ -21,16 +21,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     settings = settings or Settings()
     rt = runtime or Runtime.build(settings)
     app = Flask(__name__)
-    app.config["SECRET_KEY"] = settings.dev_secrets()["secret_key"]
+    app.config["SECRET_KEY"] = rt.secret_key
     app.extensions["voice"] = rt
     app.register_blueprint(twilio)
     sock.init_app(app)
     app.add_url_rule("/health", "health", lambda: health(rt))
     _log_readiness(rt)
-    # load models now, off the request path, so the first caller does not wait for them
-    threading.Thread(
-        target=rt.speech.warm, args=(rt.lines.languages,), name="warm-models", daemon=True
-    ).start()
+    # load models and greetings now, off the request path, so the first caller does not wait
+    threading.Thread(target=_warm, args=(rt,), name="warm-up", daemon=True).start()
     return app
 
 
@@ -66,3 +64,9 @@ def health(rt: Runtime):  # noqa: ANN201 - a Flask response
 def _log_readiness(rt: Runtime) -> None:
     for problem in readiness(rt)["problems"]:
         log.warning("%s", problem)
+
+
+def _warm(rt: Runtime) -> None:
+    rt.speech.warm(rt.lines.languages)
+    for name in rt.lines.names:
+        rt.prompts.greeting(rt.lines.by_name(name))

@@ -27,6 +27,7 @@ class Runtime:
     service: CallService
     tokens: StreamTokens
     auth_token: str
+    secret_key: str
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -52,4 +53,5 @@ class Runtime:
             service,
             StreamTokens(secrets["secret_key"]),
             secrets["twilio_auth_token"],
+            secrets["secret_key"],
         )

@@ -7,7 +7,8 @@ import threading
 from pathlib import Path
 
 from voice.errors import CallflowInvalid, CallflowNotFound
-from voice.flow import load_callflow
+from voice.flow import callflow_for_number, load_callflow
+from voice.flow.loader import check_unique
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ class Lines:
         for path in sorted(self.directory.glob("*.y*ml")):
             try:
                 callflow = load_callflow(path)
-                _no_clash(callflow, loaded, path)
+                check_unique(callflow, loaded)
             except CallflowInvalid as exc:
                 problems.append(str(exc))
                 log.error("callflow not loaded: %s", exc)
@@ -56,36 +57,6 @@ class Lines:
         except KeyError:
             raise CallflowNotFound(f"callflow {name!r} is not loaded") from None
 
-    def default(self) -> object:
-        """Return the callflow for numbers no callflow claims."""
-        if self.default_name:
-            return self.by_name(self.default_name)
-        if not self._by_name:
-            raise CallflowNotFound(f"no callflow loaded from {self.directory}")
-        return self._by_name[self.names[0]]
-
     def for_number(self, number: str) -> object:
         """Return the callflow that answers `number` (its `numbers:`), else the default."""
-        for callflow in self._by_name.values():
-            if number in (getattr(callflow, "numbers", ()) or ()):
-                return callflow
-        return self.default()
-
-
-def _no_clash(callflow: object, loaded: dict[str, object], path: Path) -> None:
-    """Refuse a second callflow with a name or number already taken (first by file name wins)."""
-    if callflow.name in loaded:
-        raise CallflowInvalid(
-            str(path),
-            "name",
-            f"{callflow.name!r} is already used by {loaded[callflow.name].path}",
-            "give each callflow its own name",
-        )
-    for other in loaded.values():
-        if shared := set(callflow.numbers) & set(other.numbers):
-            raise CallflowInvalid(
-                str(path),
-                "numbers",
-                f"{sorted(shared)} already answered by {other.path}",
-                "list each number in one callflow only",
-            )
+        return callflow_for_number(self._by_name, number, self.default_name)

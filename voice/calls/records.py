@@ -31,18 +31,20 @@ def customer_name(s: so.Session, number: str) -> str:
     return s.scalars(sa.select(Customer.name).where(Customer.phone == number)).first() or ""
 
 
+def _earlier_calls(call: Call) -> sa.ColumnElement[bool]:
+    """Return the filter for this caller's real calls in the day before this one."""
+    return sa.and_(
+        Call.from_number == call.from_number,
+        Call.id != call.id,
+        Call.started_at >= call.started_at - dt.timedelta(hours=24),
+        Call.started_at < call.started_at,
+        Call.demo.is_(False),
+    )
+
+
 def caller_context(s: so.Session, call: Call, callflow: object, stage: str) -> CallerContext:
     """Gather the caller's name, earlier calls in the last day, and local time."""
-    since = call.started_at - dt.timedelta(hours=24)
-    earlier = s.scalar(
-        sa.select(sa.func.count(Call.id)).where(
-            Call.from_number == call.from_number,
-            Call.id != call.id,
-            Call.started_at >= since,
-            Call.started_at < call.started_at,
-            Call.demo.is_(False),
-        )
-    )
+    earlier = s.scalar(sa.select(sa.func.count(Call.id)).where(_earlier_calls(call)))
     return CallerContext(
         number=call.from_number,
         now=dt.datetime.now(callflow.business.tz),
@@ -55,15 +57,7 @@ def caller_context(s: so.Session, call: Call, callflow: object, stage: str) -> C
 def earlier_call(s: so.Session, call: Call) -> str:
     """Describe this caller's latest earlier call in the last day, for the agent's whisper."""
     earlier = s.scalars(
-        sa.select(Call)
-        .where(
-            Call.from_number == call.from_number,
-            Call.id != call.id,
-            Call.started_at >= call.started_at - dt.timedelta(hours=24),
-            Call.started_at < call.started_at,
-        )
-        .order_by(Call.started_at.desc())
-        .limit(1)
+        sa.select(Call).where(_earlier_calls(call)).order_by(Call.started_at.desc()).limit(1)
     ).first()
     if earlier is None:
         return ""

@@ -43,26 +43,24 @@ def serve(host: str, port: int, workers: int | None, threads: int, demo: bool) -
     public = settings.public_base_url or f"http://{host}:{port}"
     click.echo(f"voice: Twilio voice webhook {public}/twilio/voice, status {public}/twilio/status")
     click.echo(f"voice: health {public}/health")
-    GunicornApp(options).run()
+    gunicorn_app(options).run()
 
 
-class GunicornApp:
-    """Gunicorn's programmatic entry point, serving create_app()."""
+def gunicorn_app(options: dict):  # noqa: ANN201 - gunicorn's application object
+    """Return gunicorn's programmatic application, serving create_app() with `options`."""
+    from gunicorn.app.base import BaseApplication
 
-    def __new__(cls, options: dict):  # noqa: D102 - builds gunicorn's own application class
-        from gunicorn.app.base import BaseApplication
+    class App(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
 
-        class _App(BaseApplication):
-            def load_config(self) -> None:
-                for key, value in options.items():
-                    self.cfg.set(key, value)
+        def load(self):  # noqa: ANN202 - the WSGI app
+            from voice.app import create_app
 
-            def load(self):  # noqa: ANN202 - the WSGI app
-                from voice.app import create_app
+            return create_app()
 
-                return create_app()
-
-        return _App()
+    return App()
 
 
 def register(group: click.Group) -> None:

@@ -55,30 +55,30 @@ def callflow_files(directory: str | Path) -> list[Path]:
 def load_callflows(directory: str | Path) -> dict[str, Callflow]:
     """Return every callflow in a folder by name; raise on any invalid file or clash."""
     loaded: dict[str, Callflow] = {}
-    numbers: dict[str, str] = {}
     for path in callflow_files(directory):
         callflow = load_callflow(path)
-        if callflow.name in loaded:
-            other = loaded[callflow.name].path
-            raise CallflowInvalid(
-                str(path),
-                "name",
-                f"{callflow.name!r} is also used by {other}",
-                "give each callflow its own name",
-            )
-        for number in callflow.numbers:
-            if number in numbers:
-                raise CallflowInvalid(
-                    str(path),
-                    "numbers",
-                    f"{number} is also answered by {numbers[number]}",
-                    "list each number in one callflow",
-                )
-            numbers[number] = callflow.name
+        check_unique(callflow, loaded)
         loaded[callflow.name] = callflow
     if not loaded:
         raise CallflowNotFound(f"no callflow files (*.yaml) in {directory}")
     return loaded
+
+
+def check_unique(callflow: Callflow, loaded: dict[str, Callflow]) -> None:
+    """Raise CallflowInvalid if `callflow` reuses a name or number already in `loaded`."""
+    path = str(callflow.path)
+    if callflow.name in loaded:
+        other = loaded[callflow.name].path
+        raise CallflowInvalid(
+            path, "name", f"{callflow.name!r} is also used by {other}",
+            "give each callflow its own name",
+        )  # fmt: skip
+    for other in loaded.values():
+        for number in set(callflow.numbers) & set(other.numbers):
+            raise CallflowInvalid(
+                path, "numbers", f"{number} is also answered by {other.name}",
+                "list each number in one callflow",
+            )  # fmt: skip
 
 
 def callflow_for_number(callflows: dict[str, Callflow], number: str, default: str = "") -> Callflow:
