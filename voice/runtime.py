@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from voice.calls.lines import Lines
 from voice.calls.service import CallService
 from voice.calls.speech import Prompts, SpeechProvider
+from voice.routing.events import Bus, make_bus
 from voice.settings import Settings
 from voice.store.db import Database
 from voice.telephony.tokens import StreamTokens
@@ -28,6 +29,7 @@ class Runtime:
     tokens: StreamTokens
     auth_token: str
     secret_key: str
+    bus: Bus
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -54,4 +56,5 @@ class Runtime:
             StreamTokens(secrets["secret_key"]),
             secrets["twilio_auth_token"],
             secrets["secret_key"],
+            make_bus(settings.redis_url),
         )

@@ -161,3 +161,114 @@ class CallEvent(Base):
     kind: so.Mapped[str] = so.mapped_column(sa.String(40))
     detail: so.Mapped[dict[str, Any]] = so.mapped_column(default=dict)
     at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+
+# --- the contact-centre floor: people, presence, queue, callbacks, wrap-up -------------------
+
+
+class User(Base):
+    """Someone who logs in to the web pages: an admin or an agent."""
+
+    __tablename__ = "users"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    login: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
+    role: so.Mapped[str] = so.mapped_column(sa.String(10))  # admin | agent
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    last_login_at: so.Mapped[dt.datetime | None] = so.mapped_column()
+
+
+class Agent(Base):
+    """A trained person who takes calls: how to reach them, and their presence right now."""
+
+    __tablename__ = "agents"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    # +E.164 phone number, sip:user@host, or client:identity (Twilio Client)
+    address: so.Mapped[str] = so.mapped_column(sa.String(200))
+    presence: so.Mapped[str] = so.mapped_column(sa.String(12), default="offline", index=True)
+    presence_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    # longest idle = oldest idle_since among available agents; set when they become available
+    idle_since: so.Mapped[dt.datetime | None] = so.mapped_column()
+    wrap_up_until: so.Mapped[dt.datetime | None] = so.mapped_column()
+    wrap_up_s: so.Mapped[int] = so.mapped_column(default=30)
+    # the call offered to or bridged with this agent; set atomically by routing
+    call_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("calls.id"))
+    demo: so.Mapped[bool] = so.mapped_column(default=False)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+
+class AgentSkill(Base):
+    """One team or language an agent can take calls for."""
+
+    __tablename__ = "agent_skills"
+    __table_args__ = (sa.UniqueConstraint("agent_id", "kind", "value"),)
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    agent_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("agents.id", ondelete="CASCADE"))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(10))  # team | language
+    value: so.Mapped[str] = so.mapped_column(sa.String(80), index=True)
+
+
+class QueueEntry(Base):
+    """A caller waiting for a person, from the transfer decision until bridged or gone."""
+
+    __tablename__ = "queue_entries"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    call_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("calls.id"), index=True)
+    callflow: so.Mapped[str] = so.mapped_column(sa.String(80))
+    team: so.Mapped[str] = so.mapped_column(sa.String(80), index=True)
+    language: so.Mapped[str] = so.mapped_column(sa.String(16))
+    priority: so.Mapped[str] = so.mapped_column(sa.String(10), default="normal")
+    rank: so.Mapped[int] = so.mapped_column(default=2)  # 0 urgent, 1 high, 2 normal: sort key
+    reason: so.Mapped[str] = so.mapped_column(sa.String(60))
+    # waiting | offered | bridged | abandoned | callback | voicemail | fallback
+    status: so.Mapped[str] = so.mapped_column(sa.String(12), default="waiting", index=True)
+    agent_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("agents.id"))
+    tried_agents: so.Mapped[dict[str, Any]] = so.mapped_column(default=dict)  # {"ids": [...]}
+    enqueued_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow, index=True)
+    offered_at: so.Mapped[dt.datetime | None] = so.mapped_column()
+    bridged_at: so.Mapped[dt.datetime | None] = so.mapped_column()
+    ended_at: so.Mapped[dt.datetime | None] = so.mapped_column()
+
+
+class Callback(Base):
+    """A caller who asked to be called back instead of holding, or left a voicemail."""
+
+    __tablename__ = "callbacks"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    call_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("calls.id"), index=True)
+    callflow: so.Mapped[str] = so.mapped_column(sa.String(80))
+    number: so.Mapped[str] = so.mapped_column(sa.String(64))
+    words: so.Mapped[str] = so.mapped_column(sa.Text, default="")  # redacted transcript
+    reason: so.Mapped[str] = so.mapped_column(sa.String(60))
+    team: so.Mapped[str] = so.mapped_column(sa.String(80))
+    priority: so.Mapped[str] = so.mapped_column(sa.String(10), default="normal")
+    kind: so.Mapped[str] = so.mapped_column(sa.String(10), default="callback")  # | voicemail
+    recording_url: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    # requested | dialing | completed | failed
+    status: so.Mapped[str] = so.mapped_column(sa.String(12), default="requested", index=True)
+    agent_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("agents.id"))
+    outbound_sid: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    demo: so.Mapped[bool] = so.mapped_column(default=False)
+    requested_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow, index=True)
+    started_at: so.Mapped[dt.datetime | None] = so.mapped_column()
+    completed_at: so.Mapped[dt.datetime | None] = so.mapped_column()
+
+
+class WrapUp(Base):
+    """What the agent recorded after a call: disposition, routing verdict, notes."""
+
+    __tablename__ = "wrap_ups"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    call_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("calls.id"), index=True)
+    agent_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("agents.id"))
+    disposition: so.Mapped[str] = so.mapped_column(sa.String(12))  # resolved | follow_up
+    routing_right: so.Mapped[bool | None] = so.mapped_column()
+    right_target: so.Mapped[str | None] = so.mapped_column(sa.String(80))  # intent or team
+    notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    survey: so.Mapped[str | None] = so.mapped_column(sa.String(8))  # sms | voice (issue 6)
+    demo: so.Mapped[bool] = so.mapped_column(default=False)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
