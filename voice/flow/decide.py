@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from voice.flow.lexicon import RELATED, SENSITIVE, URGENT
 from voice.flow.matcher import Candidate
 from voice.flow.model import Callflow
 from voice.flow.outcomes import transfer
@@ -37,7 +38,7 @@ def decide(
     if context.turn == "followup" and not asked and (text.empty or callflow.signals.closes(text)):
         return _done(callflow, utterance, text)
     ranked = callflow.matcher.rank(text) if not text.empty else []
-    topic = _topic_escalation(callflow, text)
+    topic = _topic_escalation(callflow, text, ranked)
     named = _named_team(callflow, text, any_length=asked is not None)
     if asked or named:
         # Only a clear topic picks the team: "let me talk to a human" resembles many examples.
@@ -64,16 +65,42 @@ def is_human_request(callflow: Callflow, partial_text: str) -> bool:
     return callflow.signals.asks_for_human(text, partial=True) is not None
 
 
-def _topic_escalation(callflow: Callflow, text: Text) -> Decision | None:
-    """Return a transfer for a sensitive topic: to the escalation that takes it, else default."""
-    topics = callflow.signals.topics(text) if not text.empty else []
+def _topic_escalation(callflow: Callflow, text: Text, ranked: list[Candidate]) -> Decision | None:
+    """Return a transfer for a topic the caller described: to the escalation that takes it."""
+    routes = callflow.topic_routes
+    heard = callflow.signals.topics(text) if not text.empty else []
+    topics = [t for t in heard if t in SENSITIVE or t in routes]
+    if not topics or _claimed(callflow, topics, ranked):
+        return None
     for topic in topics:
-        name = callflow.topic_routes.get(topic)
-        if name:
-            return _to_escalation(callflow, name, {"topic": topic})
-    if topics:  # a sensitive topic the callflow did not plan for still skips the bot
-        return transfer(callflow, f"escalation:{topics[0]}", None, "high", {"topic": topics[0]})
-    return None
+        if topic in routes:
+            return _to_escalation(callflow, routes[topic], {"topic": topic})
+    for topic in topics:
+        near = next((r for r in RELATED.get(topic, ()) if r in routes), None)
+        if near:
+            return _to_escalation(callflow, routes[near], {"topic": topic, "via": near})
+    priority = "urgent" if topics[0] in URGENT else "high"
+    # a sensitive topic the callflow did not plan for still skips the bot
+    return transfer(callflow, f"escalation:{topics[0]}", None, priority, {"topic": topics[0]})
+
+
+def _claimed(callflow: Callflow, topics: list[str], ranked: list[Candidate]) -> bool:
+    """Return True when the line's own intent is about this topic and clearly matches.
+
+    "i need to cancel my appointment" touches cancellation, but a clinic that lists it as an
+    intent means to answer it; "cancel my membership" on the same line still goes to a person.
+    """
+    owners = set().union(*(callflow.topic_claims.get(t, frozenset()) for t in topics))
+    if not owners or any(t not in callflow.topic_claims for t in topics):
+        return False
+    best, runner = (ranked + [None, None])[:2]
+    return (
+        best is not None
+        and best.kind == "intent"
+        and best.name in owners
+        and best.score >= INTENT_MIN
+        and (runner is None or best.score - runner.score >= MARGIN)
+    )
 
 
 def _similar_escalation(callflow: Callflow, ranked: list[Candidate]) -> Decision | None:

@@ -5,17 +5,51 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-# Topics that skip the bot (DESIGN.md rule 5); escalations are mapped onto them by meaning.
-TOPICS = ("bereavement", "fraud", "medical", "complaint", "cancellation")
+# Situations a caller describes in their own words; escalations are mapped onto them by the
+# meaning of their examples. In rule order: the first topic heard picks the escalation.
+TOPICS = (
+    "bereavement",
+    "medical",  # an emergency happening now
+    "medication",  # wrong medicine, a reaction, a double dose
+    "injury",  # hurt by a product, a fall, a burn
+    "results",  # worrying test results
+    "lost_card",  # a lost or stolen card, wallet or phone
+    "fraud",  # charges, accounts or identities misused; scams
+    "hardship",  # cannot pay: lost job, behind on payments
+    "complaint",
+    "cancellation",
+    "bulk",  # large or business orders: sales, not sensitive
+)
+# DESIGN.md rule 5: these skip the bot even when the callflow has no escalation for them.
+SENSITIVE = frozenset(TOPICS) - {"bulk"}
+# When no escalation takes a topic, the nearest topic's escalation does ("my phone was stolen"
+# reaches the fraud team on a line with no lost-card escalation).
+RELATED = {
+    "medical": ("injury", "medication"),
+    "medication": ("medical", "complaint"),
+    "injury": ("medical", "complaint"),
+    "results": ("medical", "medication"),
+    "lost_card": ("fraud",),
+    "fraud": ("lost_card",),
+    "hardship": ("complaint",),
+    "complaint": ("cancellation",),
+    "cancellation": ("complaint",),
+}
+URGENT = frozenset({"medical"})  # priority when no escalation sets one
 
 
 @dataclass(frozen=True)
 class TopicWords:
-    """How to spot a sensitive topic: any phrase, or a `near` word close to a `with_` word."""
+    """How to spot a topic: any phrase, or a `near` word close to a `with_` word (or any pair)."""
 
     phrases: tuple[str, ...] = ()
     near: tuple[str, ...] = ()
     with_: tuple[str, ...] = ()
+    pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+
+    def all_pairs(self) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+        """Return every (near, with) pair, the `near`/`with_` fields included."""
+        return ((self.near, self.with_), *self.pairs) if self.near else self.pairs
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from voice.errors import CallflowInvalid, CallflowNotFound
 from voice.flow.decide import decide
+from voice.flow.lexicon import SENSITIVE
 from voice.flow.model import Callflow
 from voice.flow.report import Report, read_yaml
+from voice.flow.text import normalise
 from voice.flow.types import CallerContext, Utterance
 from voice.flow.validate import build_callflow
 
@@ -112,6 +114,7 @@ def _warn_routing(report: Report, callflow: Callflow) -> None:
             for i, example in enumerate(item.examples):
                 got = decide(callflow, Utterance(example), context)
                 if kind == "intents" and got.intent == name:
+                    _warn_claimed(report, callflow, (kind, name, "examples", i), example)
                     continue
                 esc_team = getattr(item, "team", None)
                 if kind == "escalations" and got.action == "transfer" and got.team == esc_team:
@@ -122,6 +125,18 @@ def _warn_routing(report: Report, callflow: Callflow) -> None:
                     f"{example!r} is routed to {routed}",
                     _routing_fix(kind, got.reason),
                 )
+
+
+def _warn_claimed(report: Report, callflow: Callflow, path: tuple, example: str) -> None:
+    """Warn when an intent answers words that touch a sensitive topic ("cancel my order")."""
+    touched = callflow.signals.topics(normalise(example, callflow.lexicon))
+    for topic in (t for t in touched if t in SENSITIVE):
+        report.warn(
+            path,
+            f"{example!r} touches the sensitive topic {topic}: callers who say this are "
+            f"answered by the assistant instead of going to a person (escalation:{topic})",
+            "keep it only if this intent really answers it; else move it to escalations",
+        )
 
 
 def _routing_fix(kind: str, reason: str) -> str:

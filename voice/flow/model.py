@@ -189,23 +189,31 @@ class Callflow:
 
     @cached_property
     def topic_routes(self) -> dict[str, str]:
-        """Return the escalation that takes each sensitive topic, by its examples or `topics:`."""
-        routes: dict[str, str] = {}
-        for esc in self.escalations.values():
-            topics = esc.topics or self._topics_of(esc)
-            for topic in topics:
-                routes.setdefault(topic, esc.name)
-        return routes
+        """Return the escalation that takes each topic: declared `topics:`, else most examples."""
+        votes: dict[str, list[tuple[float, int, str]]] = {}
+        for order, esc in enumerate(self.escalations.values()):
+            counts = {t: float("inf") for t in esc.topics} or self._topic_counts(esc.name, esc)
+            for topic, count in counts.items():
+                votes.setdefault(topic, []).append((-count, order, esc.name))
+        return {topic: min(ranked)[2] for topic, ranked in votes.items()}
 
-    def _topics_of(self, esc: Escalation) -> list[str]:
-        found: list[str] = []
-        for text in (esc.name.replace("_", " "), *esc.examples):
-            found.extend(
-                t for t in self.signals.topics(normalise(text, self.lexicon)) if t not in found
-            )
-        return found
+    @cached_property
+    def topic_claims(self) -> dict[str, frozenset[str]]:
+        """Return the intents whose own examples touch a topic ("cancel my appointment")."""
+        claims: dict[str, set[str]] = {}
+        for name, intent in self.intents.items():
+            for topic in self._topic_counts(name, intent):
+                claims.setdefault(topic, set()).add(name)
+        return {topic: frozenset(names) for topic, names in claims.items()}
+
+    def _topic_counts(self, name: str, item: Intent | Escalation) -> dict[str, float]:
+        counts: dict[str, float] = {}
+        for text in (name.replace("_", " "), *item.examples):
+            for topic in self.signals.topics(normalise(text, self.lexicon)):
+                counts[topic] = counts.get(topic, 0.0) + 1.0
+        return counts
 
     def compile(self) -> Callflow:
         """Build the matcher and detectors now rather than on the first call."""
-        _ = self.signals, self.matcher, self.topic_routes, self.team_names
+        _ = self.signals, self.matcher, self.topic_routes, self.topic_claims, self.team_names
         return self

@@ -14,8 +14,13 @@ SHORT = 4  # words; mishearings of "agent" only count in an utterance this short
 @dataclass(frozen=True)
 class _Topic:
     phrases: PhraseSet
-    near: PhraseSet
-    with_: PhraseSet
+    pairs: tuple[tuple[PhraseSet, PhraseSet], ...]
+
+    def heard(self, text: Text) -> bool:
+        """Return True when a phrase, or both halves of a pair close together, are in `text`."""
+        return self.phrases.find(text) is not None or any(
+            near(a.positions(text), b.positions(text)) for a, b in self.pairs
+        )
 
 
 class Signals:
@@ -37,7 +42,10 @@ class Signals:
             (_compact(p) for p in lex.closing + tuple(lex.courtesy)), key=len, reverse=True
         )
         self._topics = {
-            name: _Topic(PhraseSet(w.phrases, lex), PhraseSet(w.near, lex), PhraseSet(w.with_, lex))
+            name: _Topic(
+                PhraseSet(w.phrases, lex),
+                tuple((PhraseSet(a, lex), PhraseSet(b, lex)) for a, b in w.all_pairs()),
+            )
             for name, w in lex.topics.items()
         }
 
@@ -79,17 +87,8 @@ class Signals:
         )
 
     def topics(self, text: Text) -> list[str]:
-        """Return the sensitive topics (bereavement, fraud, …) the text touches, in rule order."""
-        found = []
-        for name in TOPICS:
-            topic = self._topics.get(name)
-            if topic is None:
-                continue
-            if topic.phrases.find(text) or near(
-                topic.near.positions(text), topic.with_.positions(text)
-            ):
-                found.append(name)
-        return found
+        """Return the topics (bereavement, fraud, …) the text touches, in rule order."""
+        return [name for name in TOPICS if (topic := self._topics.get(name)) and topic.heard(text)]
 
 
 def _compact(phrase: str) -> str:
