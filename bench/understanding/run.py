@@ -52,18 +52,18 @@ class Score:
         self.misses += other.misses
 
 
-def callflow_path(name: str) -> Path:
-    local = HERE / "callflows" / f"{name}.yaml"
+def callflow_path(base: Path, name: str) -> Path:
+    local = base / "callflows" / f"{name}.yaml"
     return local if local.exists() else ROOT / "callflows" / f"{name}.yaml"
 
 
-def score(name: str) -> Score:
+def score(base: Path, name: str) -> Score:
     result = Score()
     started = time.perf_counter()
-    callflow = load_callflow(callflow_path(name))
+    callflow = load_callflow(callflow_path(base, name))
     result.load_s = time.perf_counter() - started
     now = NOW.replace(tzinfo=callflow.business.tz)
-    for line in (HERE / "utterances" / f"{name}.jsonl").read_text().splitlines():
+    for line in (base / "utterances" / f"{name}.jsonl").read_text().splitlines():
         if line.strip():
             judge(callflow, json.loads(line), now, result)
     return result
@@ -155,11 +155,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("names", nargs="*", help="callflow names (default: every utterance file)")
     parser.add_argument("--verbose", action="store_true", help="list every miss")
+    parser.add_argument(
+        "--set",
+        type=Path,
+        default=HERE,
+        help="a folder with callflows/ and utterances/ (e.g. bench/understanding/heldout)",
+    )
     args = parser.parse_args()
-    names = args.names or sorted(p.stem for p in (HERE / "utterances").glob("*.jsonl"))
+    names = args.names or sorted(p.stem for p in (args.set / "utterances").glob("*.jsonl"))
     overall = Score()
     for name in names:
-        s = score(name)
+        s = score(args.set, name)
         report(name, s)
         overall.add(s)
     met = report("ALL", overall)

@@ -35,7 +35,7 @@ _KIN = phrases("""
     husband, wife, mother, mom, mum, mommy, father, dad, daddy, son, daughter, brother, sister,
     grandmother, grandma, granny, grandfather, grandpa, grandson, granddaughter, grandparent*,
     parent*, aunt, uncle, cousin, niece, nephew, partner, spouse, fiance*, boyfriend, girlfriend,
-    child, children, kid, baby, friend, he, she, holder, dog, cat, pet""")
+    child, children, kid, baby, friend, he, she, holder, dog, cat, pet, person, customer""")
 
 ENGLISH = Lexicon(
     language="en",
@@ -121,7 +121,8 @@ ENGLISH = Lexicon(
         zero, 0, someone, somebody, asian, age and, agent please, a gent, aged, agency,
         eight gent, operate her, represent, representing, rep resent, help me someone,
         person please"""),
-    not_human=phrases("in person, per person, personal, each person, one person"),
+    not_human=phrases("""in person, per person, personal, each person, one person,
+                         the person on, person on the, the person who, a person who"""),
     frustration=phrases("""
         ridiculous, useless, unbelievable, pathetic, absurd, incompetent, stupid, idiot*,
         frustrat*, angry, furious, annoyed, annoying, fed up, sick of, sick and tired,
@@ -209,7 +210,7 @@ ENGLISH = Lexicon(
                 fraud*, scam*, stolen, stole, steal*, theft, thief, thieves, hack*, phish*,
                 unauthori*, identity theft, compromised, breach, suspicious, not authorize*,
                 never authorize*, was not me, wasnt me, not me, someone used my,
-                somebody used my, someone else used, in my name, my information,
+                somebody used my, someone else used, my information,
                 my identity, got into my, broke into my account, pretending to be,
                 claiming to be, saying he was from, saying she was from, said they were from,
                 said he was from, said she was from, says its from, said it was from,
