@@ -55,8 +55,11 @@ def decide(
     if utterance.confidence < callflow.confidence_threshold:
         return transfer(callflow, "low_confidence", detail={"confidence": utterance.confidence})
     if callflow.signals.vague(text):
-        return transfer(callflow, "vague")
-    return _two_requests(callflow, text) or _match(callflow, ranked, context)
+        return _by_meaning(callflow, text) or transfer(callflow, "vague")
+    decision = _two_requests(callflow, text) or _match(callflow, ranked, context)
+    if decision.action == "transfer":  # going to a person anyway: the right one, if we can tell
+        return _by_meaning(callflow, text) or decision
+    return decision
 
 
 def is_human_request(callflow: Callflow, partial_text: str) -> bool:
@@ -110,6 +113,15 @@ def _similar_escalation(callflow: Callflow, ranked: list[Candidate]) -> Decision
     if best and best.score >= max(ESCALATION_MIN, lead - MARGIN):
         return _to_escalation(callflow, best.name, {"score": round(best.score, 3)})
     return None
+
+
+def _by_meaning(callflow: Callflow, text: Text) -> Decision | None:
+    """Return a transfer to the escalation the caller's story means, when one clearly does."""
+    index = callflow.meaning
+    closest = index.closest_escalation(" ".join(text.tokens)) if index else None
+    if closest is None:
+        return None
+    return _to_escalation(callflow, closest.name, {"meaning": closest.score})
 
 
 def _named_team(callflow: Callflow, text: Text, any_length: bool) -> str | None:

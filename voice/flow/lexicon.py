@@ -77,6 +77,7 @@ class Lexicon:
     vague_frames: tuple[str, ...] = ()  # "it's about …": names a topic without asking anything
     vague_words: frozenset[str] = frozenset()  # "something", "stuff": say nothing by themselves
     question_words: frozenset[str] = frozenset()  # "where", "how": the caller asks something
+    semantic: bool = False  # compare meanings with an embedding model for this language
     followup: str = ""
     goodbye: str = ""
     handoff: str = ""

@@ -40,6 +40,7 @@ _KIN = phrases("""
 ENGLISH = Lexicon(
     language="en",
     stem=stem_en,
+    semantic=True,
     fillers=words("um umm uh uhh uhm erm er ah ahh hmm mm mhm like"),
     stopwords=words("""
         a an the is are am was were be been being do does did i me my mine you your yours we

@@ -14,6 +14,7 @@ from voice.flow.lexicon import Lexicon, lexicon_for
 from voice.flow.lexicon_en import ENGLISH
 from voice.flow.matcher import Matcher
 from voice.flow.saying import hours_today, say_week
+from voice.flow.semantic import MeaningIndex, english_embedder
 from voice.flow.signals import Signals
 from voice.flow.text import PhraseSet, normalise
 from voice.flow.types import Priority
@@ -178,6 +179,19 @@ class Callflow:
         return Matcher(docs, self.lexicon, answers)
 
     @cached_property
+    def meaning(self) -> MeaningIndex | None:
+        """Return the examples' meanings, when this language has an embedding model."""
+        embedder = english_embedder() if self.lexicon.semantic else None
+        if embedder is None:
+            return None
+        docs = []
+        for kind, items in (("intent", self.intents), ("escalation", self.escalations)):
+            for name, item in items.items():
+                for text in (name.replace("_", " "), *item.examples):
+                    docs.append((kind, name, " ".join(normalise(text, self.lexicon).tokens)))
+        return MeaningIndex(embedder, docs)
+
+    @cached_property
     def team_names_by_phrase(self) -> dict[str, str]:
         """Return team keys by the display names callers may say ("front desk")."""
         return {t.name: t.key for t in self.teams.values() if t.name}
@@ -215,5 +229,6 @@ class Callflow:
 
     def compile(self) -> Callflow:
         """Build the matcher and detectors now rather than on the first call."""
-        _ = self.signals, self.matcher, self.topic_routes, self.topic_claims, self.team_names
+        _ = self.signals, self.matcher, self.meaning, self.topic_routes, self.topic_claims
+        _ = self.team_names
         return self
