@@ -9,8 +9,11 @@ from voice.calls.lines import Lines
 from voice.calls.service import CallService
 from voice.calls.speech import Prompts, SpeechProvider
 from voice.routing.events import Bus, make_bus
+from voice.routing.floor import Floor
+from voice.routing.ports import CallControl
 from voice.settings import Settings
 from voice.store.db import Database
+from voice.telephony.rest import PublicBase, make_call_control
 from voice.telephony.tokens import StreamTokens
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,9 @@ class Runtime:
     auth_token: str
     secret_key: str
     bus: Bus
+    floor: Floor
+    control: CallControl  # Twilio's REST API, or the recording fake (TWILIO_REST=fake)
+    public_base: PublicBase
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -39,12 +45,21 @@ class Runtime:
         lines = Lines(settings.callflows_dir, settings.default_callflow)
         lines.load()
         speech, prompts = SpeechProvider(settings), Prompts(settings)
+        bus, base = make_bus(settings.redis_url), PublicBase(settings.public_base_url)
+        control = make_call_control(
+            settings.twilio_rest, settings.twilio_account_sid, secrets["twilio_auth_token"], base
+        )
+        if settings.twilio_rest not in ("", "twilio", "fake"):
+            log.warning("TWILIO_REST=%s: use twilio or fake; using %s", settings.twilio_rest,
+                        type(control).__name__)  # fmt: skip
+        floor = Floor(db, lines, bus, control)
         service = CallService(
             db,
             lines,
             settings.fallback_number,
             has_model=speech.has_model,
             streams_greeting=lambda callflow: prompts.greeting(callflow) is not None,
+            floor=floor,
         )
         return cls(
             settings,
@@ -56,5 +71,8 @@ class Runtime:
             StreamTokens(secrets["secret_key"]),
             secrets["twilio_auth_token"],
             secrets["secret_key"],
-            make_bus(settings.redis_url),
+            bus,
+            floor,
+            control,
+            base,
         )

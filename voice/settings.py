@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     public_base_url: str = Field("", alias="PUBLIC_BASE_URL")  # e.g. https://voice.example.com
     twilio_account_sid: str = Field("", alias="TWILIO_ACCOUNT_SID")
     twilio_auth_token: str = Field("", alias="TWILIO_AUTH_TOKEN")
+    # REST call control (bridging queued callers, callbacks): "twilio" sends requests with
+    # TWILIO_ACCOUNT_SID; "fake" records them for the simulator; "" picks twilio when the
+    # account sid is set.
+    twilio_rest: str = Field("", alias="TWILIO_REST")
+    # after this long in line a caller is dialled to the line's fallback number instead
+    queue_max_wait_s: int = Field(900, alias="QUEUE_MAX_WAIT_S")
     secret_key: str = Field("", alias="SECRET_KEY")
     callflows_dir: Path = Field(Path("callflows"), alias="CALLFLOWS_DIR")
     default_callflow: str = Field("", alias="DEFAULT_CALLFLOW")  # name; default: the only/first one

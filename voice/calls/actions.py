@@ -33,6 +33,7 @@ class Dial:
     transfer_id: int | None = None  # whisper and dial-status URLs are derived from it
     caller_id: str = ""
     timeout_s: int = 20
+    callback_id: int | None = None  # a callback's customer leg: its own dial-status URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +41,57 @@ class Hangup:
     """End the call (after any Say before it)."""
 
 
-Step = Say | Listen | Dial | Hangup
-_KINDS: dict[str, type] = {"say": Say, "listen": Listen, "dial": Dial, "hangup": Hangup}
+@dataclass(frozen=True, slots=True)
+class Enqueue:
+    """Put the caller in line for a person; the wait loop is served per queue entry."""
+
+    queue: str
+    entry_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """Say one offer the caller takes with a key or a few words (a callback, a voicemail)."""
+
+    text: str
+    voice: str = ""
+    language: str = ""
+    purpose: Literal["queue", "closed"] = "queue"
+    entry_id: int | None = None  # the queue entry, for purpose "queue"
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """Keep a queued caller waiting `seconds`, then run the wait loop again."""
+
+    entry_id: int
+    seconds: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Leave:
+    """Take the caller out of the queue; how they left decides what comes next."""
+
+
+@dataclass(frozen=True, slots=True)
+class Voicemail:
+    """Record a message (with a transcript) after a tone."""
+
+    max_s: int = 120
+
+
+Step = Say | Listen | Dial | Hangup | Enqueue | Offer | Hold | Leave | Voicemail
+_KINDS: dict[str, type] = {
+    "say": Say,
+    "listen": Listen,
+    "dial": Dial,
+    "hangup": Hangup,
+    "enqueue": Enqueue,
+    "offer": Offer,
+    "hold": Hold,
+    "leave": Leave,
+    "voicemail": Voicemail,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ _REASONS = {
     "silence": "didn't say anything",
     "no_match": "asked something the assistant doesn't handle",
     "low_confidence": "wasn't heard clearly",
-    "frustration": "sounds frustrated",
+    "frustration": "sounded upset",
     "repeat_caller": "has already called in the last day",
     "lookup_failed": "asked about something the assistant couldn't look up",
     "followup": "had another question after an automated answer",
@@ -66,7 +66,9 @@ def fallback_plan(callflow: object | None, number: str, reason: str) -> Plan:
     return Plan((say(callflow, text), Dial(number)), reason=reason)
 
 
-def whisper_text(decision: Decision, heard: str, caller_name: str, number: str) -> str:
+def whisper_text(
+    decision: Decision, heard: str, caller_name: str, number: str, upset: bool = False
+) -> str:
     """Write the one sentence an agent hears before the caller is bridged."""
     who = caller_name or f"A caller with a number ending in {_last_digits(number)}"
     if decision.reason.startswith("escalation:"):
@@ -76,6 +78,8 @@ def whisper_text(decision: Decision, heard: str, caller_name: str, number: str) 
         why = f"asked about {(decision.intent or '').replace('_', ' ')}"
     else:
         why = _REASONS.get(decision.reason, decision.reason.replace("_", " "))
+    if upset and decision.reason != "frustration":
+        why = f"{why}, sounded upset"
     said = f' They said: "{heard}".' if heard else ""
     return f"{who} {why}.{said}"
 

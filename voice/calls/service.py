@@ -11,6 +11,7 @@ import sqlalchemy.orm as so
 from voice.calls import plans
 from voice.calls.actions import Hangup, Plan
 from voice.calls.lines import Lines
+from voice.calls.queueing import FloorCalls
 from voice.calls.records import (
     add_event,
     caller_context,
@@ -26,6 +27,8 @@ from voice.calls.turn import TurnResult
 from voice.errors import CallflowNotFound
 from voice.flow import render_answer, transfer
 from voice.flow.types import CallerContext, Decision
+from voice.routing.floor import Floor
+from voice.routing.screen import sounded_upset
 from voice.store.db import Database
 from voice.store.models import Call, Transfer, utcnow
 
@@ -43,10 +46,13 @@ class CallService:
         fallback_number: str = "",
         has_model: Callable[[str], bool] = lambda _language: True,
         streams_greeting: Callable[[object], bool] = lambda _callflow: False,
+        floor: Floor | None = None,
     ):
         self.db, self.lines = db, lines
         self.default_fallback = fallback_number
         self.has_model, self.streams_greeting = has_model, streams_greeting
+        self.floor = floor  # None: every transfer dials the team's target, as before issue 5
+        self.waiting = FloorCalls(self)
 
     def fallback_number(self, callflow: object | None) -> str:
         """Return the line's last-resort number: the callflow's, else the service's."""
@@ -109,7 +115,8 @@ class CallService:
                 decision = transfer(callflow, reason)
                 call.fallback = True
                 add_event(s, call, "fault", {"reason": reason})
-                return self._decided(s, call, callflow, decision, heard="")
+                # a fault skips the floor (it may be the fault): dial as before issue 5
+                return self._decided(s, call, callflow, decision, heard="", via_floor=False)
         except Exception:  # noqa: BLE001 - the store itself may be the fault; still dial a person
             log.exception("could not record fallback for %s (%s)", sid, reason)
             return plans.fallback_plan(callflow, self.fallback_number(callflow), reason)
@@ -137,11 +144,18 @@ class CallService:
             leg = s.get_one(Transfer, transfer_id)
             call = s.get_one(Call, leg.call_id)
             leg.status, leg.ended_at, leg.talk_s = status, utcnow(), talk_s
+            routed = self.floor.dispatch.dial_ended(s, call, status) if self.floor else "untracked"
             if status in BRIDGED:
                 leg.bridged_at = leg.bridged_at or leg.created_at
                 call.outcome = "transferred"
                 return Plan((Hangup(),), reason="bridged")
+            if routed == "done":
+                return Plan((Hangup(),), reason=status)
             callflow = self.lines.by_name(call.callflow)
+            if routed != "untracked" and routed is not None:  # the next agent, or back in line
+                again = Decision("transfer", leg.reason, team=leg.team, priority=leg.priority,
+                                 say=plans.STILL_CONNECTING)  # fmt: skip
+                return self.waiting.routed_plan(s, call, callflow, again, routed)
             number = self.fallback_number(callflow)
             tried = set(s.scalars(sa.select(Transfer.target).where(Transfer.call_id == call.id)))
             if number and number not in tried:
@@ -152,7 +166,7 @@ class CallService:
                     priority=leg.priority,
                     say=plans.STILL_CONNECTING,
                 )
-                retry = self._new_transfer(s, call, decision, number, leg.whisper)
+                retry = self.new_transfer(s, call, decision, number, leg.whisper)
                 return plans.decision_plan(callflow, decision, number, retry.id)
             add_event(s, call, "unanswered", {"status": status})
             return plans.decision_plan(callflow, transfer(callflow, "unanswered"), "")
@@ -163,7 +177,11 @@ class CallService:
             leg = s.get_one(Transfer, transfer_id)
             leg.bridged_at = utcnow()
             call = s.get_one(Call, leg.call_id)
-            waited = int((leg.bridged_at - call.started_at).total_seconds())
+            entry = self.floor.dispatch.active_entry(s, call.id) if self.floor else None
+            since = entry.enqueued_at if entry else call.started_at  # since they asked for a person
+            waited = int((leg.bridged_at - since).total_seconds())
+            if self.floor:
+                self.floor.dispatch.bridged(s, call)
             return self.lines.by_name(call.callflow), f"{leg.whisper} Waited {waited} seconds."
 
     def status(self, sid: str, status: str, duration_s: int | None) -> None:
@@ -176,8 +194,10 @@ class CallService:
             call.status, call.duration_s, call.ended_at = status, duration_s, utcnow()
             call.outcome = outcome(s, call)
             add_event(s, call, "status", {"status": status, "duration_s": duration_s})
+            if self.floor:
+                self.floor.dispatch.call_over(s, call)
 
-    def logadd_event(self, sid: str, kind: str, detail: dict) -> None:
+    def log_event(self, sid: str, kind: str, detail: dict) -> None:
         """Append an entry to a call's timeline (e.g. the TwiML sent)."""
         with self.db.session() as s:
             call = s.scalars(sa.select(Call).where(Call.sid == sid)).first()
@@ -192,14 +212,12 @@ class CallService:
         decision: Decision,
         heard: str,
         turn_id: int | None = None,
+        via_floor: bool = True,
     ) -> Plan:
         s.add(decision_row(call, decision, turn_id))
         call.decided_at = call.decided_at or utcnow()
         if decision.action == "transfer":
-            target = callflow.target_for(decision.team) or self.default_fallback
-            whisper = self._whisper(s, call, decision, heard)
-            row = self._new_transfer(s, call, decision, target, whisper) if target else None
-            plan = plans.decision_plan(callflow, decision, target, row.id if row else None)
+            plan = self._to_person(s, call, callflow, decision, heard, via_floor)
         else:
             plan = plans.decision_plan(callflow, decision, speech=call.speech)
         call.stage = {"answer": "followup", "transfer": "transferring"}.get(decision.action, "done")
@@ -208,9 +226,29 @@ class CallService:
         add_event(s, call, "decision", {**decision.as_json(), "plan": plan.reason})
         return plan
 
-    def _new_transfer(
+    def _to_person(
+        self,
+        s: so.Session,
+        call: Call,
+        callflow: object,
+        decision: Decision,
+        heard: str,
+        via_floor: bool,
+    ) -> Plan:
+        whisper = self._whisper(s, call, callflow, decision, heard)
+        routed = None
+        if self.floor and via_floor:
+            routed = self.floor.dispatch.route(s, call, callflow, decision, whisper)
+        if routed is not None:  # the team has agents: the floor decides who, or the queue
+            return self.waiting.routed_plan(s, call, callflow, decision, routed)
+        target = callflow.target_for(decision.team) or self.default_fallback
+        row = self.new_transfer(s, call, decision, target, whisper) if target else None
+        return plans.decision_plan(callflow, decision, target, row.id if row else None)
+
+    def new_transfer(
         self, s: so.Session, call: Call, decision: Decision, target: str, whisper: str
     ) -> Transfer:
+        """Store a dial to a person (an agent, a team target or the fallback number)."""
         leg = Transfer(
             call_id=call.id,
             team=decision.team or "",
@@ -223,9 +261,12 @@ class CallService:
         s.flush()
         return leg
 
-    def _whisper(self, s: so.Session, call: Call, decision: Decision, heard: str) -> str:
+    def _whisper(
+        self, s: so.Session, call: Call, callflow: object, decision: Decision, heard: str
+    ) -> str:
         name = customer_name(s, call.from_number)
-        text = plans.whisper_text(decision, heard, name, call.from_number)
+        upset = sounded_upset(callflow, decision.reason)
+        text = plans.whisper_text(decision, heard, name, call.from_number, upset)
         if decision.reason == "repeat_caller" and (before := earlier_call(s, call)):
             text = f"{text} {before}"
         return text

@@ -10,7 +10,7 @@ import click
 from voice.errors import VoiceError
 
 # Each module defines click commands and a `register(group)` function.
-_COMMAND_MODULES = ("serve", "db", "flow", "models", "call", "demo")
+_COMMAND_MODULES = ("serve", "db", "flow", "models", "call", "demo", "users", "agents")
 
 
 @click.group()

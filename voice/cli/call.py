@@ -8,6 +8,7 @@ from contextlib import nullcontext
 import click
 
 from voice.sim.caller import Utter, from_wav
+from voice.sim.floor import CallerPlan
 from voice.sim.report import print_report, report_json
 from voice.sim.twilio import FakeTwilio
 
@@ -48,6 +49,21 @@ from voice.sim.twilio import FakeTwilio
     help="How agents respond: answer, no-answer, busy (comma list for successive dials).",
 )
 @click.option(
+    "--callback",
+    is_flag=True,
+    help="When offered (in line, or after hours), say 'call me back'.",
+)
+@click.option(
+    "--voicemail", default="", help="After hours, leave this message (press 2) and its transcript."
+)
+@click.option(
+    "--hold",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds the caller holds in line before hanging up.",
+)
+@click.option(
     "--fast", is_flag=True, help="Stream audio as fast as possible instead of in real time."
 )
 @click.option(
@@ -69,6 +85,9 @@ def call(  # noqa: PLR0913 - one parameter per option
     caller: str,
     called: str,
     agent: str,
+    callback: bool,
+    voicemail: str,
+    hold: float,
     fast: bool,
     auth_token: str | None,
     as_json: bool,
@@ -91,6 +110,7 @@ def call(  # noqa: PLR0913 - one parameter per option
             agent=tuple(agent.split(",")),
             # only real audio needs the real recognizer; text and keys stand in for it
             simulated_text=wav is None or then is not None,
+            caller=CallerPlan(callback=callback, voicemail=voicemail, queue_wait_s=hold),
         )
         report = twilio.call(turns, caller, called)
     click.echo(report_json(report)) if as_json else print_report(report, twiml)
@@ -113,8 +133,10 @@ def _service(url: str | None, settings: object):  # noqa: ANN202 - a context man
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the call report is the output
     Database(settings.effective_database_url).upgrade()
-    # in-process, Twilio reaches us on loopback: sign against that URL, not PUBLIC_BASE_URL
-    return serve(create_app(settings.model_copy(update={"public_base_url": ""})))
+    # in-process, Twilio reaches us on loopback: sign against that URL, not PUBLIC_BASE_URL;
+    # and no real Twilio could follow a REST redirect to loopback, so the simulator does
+    local = {"public_base_url": "", "twilio_rest": "fake"}
+    return serve(create_app(settings.model_copy(update=local)))
 
 
 def register(group: click.Group) -> None:

@@ -17,6 +17,8 @@ _PREFIX = {
     "whisper": ("whisper", "green"),
     "dial_result": ("agent", "green"),
     "hangup": ("call", "white"),
+    "queue": ("queue", "blue"),
+    "rest": ("twilio", "blue"),
     "error": ("error", "red"),
 }
 

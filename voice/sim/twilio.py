@@ -12,6 +12,7 @@ import requests
 from twilio.request_validator import RequestValidator
 
 from voice.sim.caller import Utter
+from voice.sim.floor import CallerPlan, FloorSide
 from voice.sim.media import MediaSession
 from voice.telephony.webhooks import SIM_PARAM
 
@@ -58,10 +59,12 @@ class FakeTwilio:
         fast: bool = False,
         agent: tuple[str, ...] = ("answer",),
         simulated_text: bool = False,
+        caller: CallerPlan | None = None,
     ):
         self.base = base_url.rstrip("/")
         self.validator = RequestValidator(auth_token)
         self.fast, self.agent, self.simulated_text = fast, list(agent), simulated_text
+        self.caller = caller or CallerPlan()
 
     def call(self, turns: list[Utter], caller: str, called: str) -> CallReport:
         """Place one call; `turns` are the caller's parts, one per listening turn."""
@@ -112,6 +115,7 @@ class FakeTwilio:
 
     def _run(self, twiml: str, params: dict, turns: list[Utter], report: CallReport) -> None:
         said_before = False
+        floor = FloorSide(self, self.caller)
         for verb in ET.fromstring(twiml):
             if verb.tag == "Say":
                 report.add("say", verb.text or "", voice=verb.get("voice", ""))
@@ -126,7 +130,25 @@ class FakeTwilio:
                 return self._dial(verb, params, turns, report)
             elif verb.tag == "Hangup":
                 return None
+            elif verb.tag in ("Enqueue", "Gather", "Record") and (
+                reply := self._floor_verb(floor, verb, params, report)
+            ):
+                return self._run(reply, params, turns, report)
         return None
+
+    def _floor_verb(
+        self, floor: FloorSide, verb: ET.Element, params: dict, report: CallReport
+    ) -> str | None:
+        """Play the caller through a queue, an offer or a voicemail; return the next TwiML."""
+        if verb.tag == "Gather":
+            return floor.offer(verb, params, report)
+        if verb.tag == "Record":
+            return floor.record(verb, params, report)
+        outcome, value = floor.queue(verb, params, report)
+        if outcome == "redirect":  # Twilio fetches the URL our REST request named
+            return self.post(value, params, report)
+        result = {**params, "QueueResult": value}
+        return self.post(verb.get("action"), result, report) if verb.get("action") else None
 
     def _stream(
         self,

@@ -224,6 +224,7 @@ class QueueEntry(Base):
     priority: so.Mapped[str] = so.mapped_column(sa.String(10), default="normal")
     rank: so.Mapped[int] = so.mapped_column(default=2)  # 0 urgent, 1 high, 2 normal: sort key
     reason: so.Mapped[str] = so.mapped_column(sa.String(60))
+    whisper: so.Mapped[str] = so.mapped_column(sa.Text, default="")  # said to each agent offered
     # waiting | offered | bridged | abandoned | callback | voicemail | fallback
     status: so.Mapped[str] = so.mapped_column(sa.String(12), default="waiting", index=True)
     agent_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("agents.id"))

@@ -5,10 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from twilio.twiml.voice_response import Connect, VoiceResponse
+from twilio.twiml.voice_response import Connect, Gather, VoiceResponse
 from twilio.twiml.voice_response import Dial as DialVerb
 
-from voice.calls.actions import Dial, Hangup, Listen, Plan, Say
+from voice.calls.actions import (
+    Dial,
+    Enqueue,
+    Hangup,
+    Hold,
+    Leave,
+    Listen,
+    Offer,
+    Plan,
+    Say,
+    Voicemail,
+)
+
+# words Twilio's recognizer should expect in an offer, besides the keys
+OFFER_HINTS = "call me back, callback, call back, message, voicemail, leave a message"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +52,64 @@ def render(plan: Plan, urls: Urls) -> str:
                 response.append(_dial(step, urls))
             case Hangup():
                 response.hangup()
+            case _:
+                _waiting(response, step, urls)
     return str(response)
+
+
+def _waiting(response: VoiceResponse, step: object, urls: Urls) -> None:
+    """Render the queue, offer and voicemail steps."""
+    base = urls.base
+    match step:
+        case Enqueue(queue=queue, entry_id=entry):
+            response.enqueue(
+                queue[:64],
+                wait_url=f"{base}/twilio/queue/wait?entry={entry}",
+                wait_url_method="POST",
+                action=f"{base}/twilio/queue/done?entry={entry}",
+                method="POST",
+            )
+        case Offer():
+            response.append(_offer(step, base))
+        case Hold(entry_id=entry, seconds=seconds):
+            response.pause(length=seconds)
+            response.redirect(f"{base}/twilio/queue/wait?entry={entry}", method="POST")
+        case Leave():
+            response.leave()
+        case Voicemail(max_s=max_s):
+            response.record(
+                action=f"{base}/twilio/voicemail?event=done",
+                method="POST",
+                max_length=max_s,
+                play_beep=True,
+                finish_on_key="#",
+                transcribe=True,
+                transcribe_callback=f"{base}/twilio/voicemail?event=transcript",
+                recording_status_callback=f"{base}/twilio/voicemail?event=recording",
+                recording_status_callback_method="POST",
+            )
+
+
+def _offer(step: Offer, base: str) -> Gather:
+    action = (
+        f"{base}/twilio/queue/choice?entry={step.entry_id}"
+        if step.purpose == "queue"
+        else f"{base}/twilio/closed/choice"
+    )
+    kwargs = {"language": step.language} if step.language else {}
+    gather = Gather(
+        input="dtmf speech",
+        num_digits=1,
+        action=action,
+        method="POST",
+        timeout=5,
+        speech_timeout="auto",
+        hints=OFFER_HINTS,
+        **kwargs,
+    )
+    say = {k: v for k, v in (("voice", step.voice), ("language", step.language)) if v}
+    gather.say(step.text, **say)
+    return gather
 
 
 def _connect(stage: str, speech: str, urls: Urls) -> Connect:
@@ -52,6 +123,9 @@ def _dial(step: Dial, urls: Urls) -> DialVerb:
     kwargs = {"timeout": step.timeout_s, "answer_on_bridge": True}
     if step.caller_id:
         kwargs["caller_id"] = step.caller_id
+    if step.callback_id is not None:
+        action = f"{urls.base}/twilio/callback/dialed?callback={step.callback_id}"
+        return _target(DialVerb(action=action, **kwargs), step.target, None)
     if step.transfer_id is None:
         dial = DialVerb(**kwargs)
         return _target(dial, step.target, None)

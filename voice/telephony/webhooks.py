@@ -31,6 +31,7 @@ def require_twilio_signature() -> None:
     rt = runtime()
     if not is_signed(request, rt.auth_token, rt.settings.public_base_url):
         abort(403, "X-Twilio-Signature is missing or does not match this URL.")
+    rt.public_base.saw(request.host_url)  # where REST redirects point when no base is set
 
 
 @bp.post("/voice")
@@ -40,14 +41,16 @@ def incoming_call() -> Response:
     sid, caller, called = form["CallSid"], form.get("From", ""), form.get("To", "")
     simulated = form.get(SIM_PARAM) == "text" and rt.settings.simulated_speech
     speech = "text" if simulated else "vosk"
-    return _twiml(sid, lambda: rt.service.start(sid, caller, called, speech), "incoming_failed")
+    return twiml_response(
+        sid, lambda: rt.service.start(sid, caller, called, speech), "incoming_failed"
+    )
 
 
 @bp.post("/voice/next")
 def after_stream() -> Response:
     """Continue after <Connect><Stream> ends: serve the plan decided during the stream."""
     sid = request.form["CallSid"]
-    return _twiml(sid, lambda: runtime().service.take_next(sid), "continuation_failed")
+    return twiml_response(sid, lambda: runtime().service.take_next(sid), "continuation_failed")
 
 
 @bp.post("/dial")
@@ -57,7 +60,9 @@ def dial_result() -> Response:
     transfer = request.args.get("transfer", type=int)
     status = request.form.get("DialCallStatus", "failed")
     talk = request.form.get("DialCallDuration", type=int)
-    return _twiml(sid, lambda: runtime().service.dial_done(transfer, status, talk), "dial_failed")
+    return twiml_response(
+        sid, lambda: runtime().service.dial_done(transfer, status, talk), "dial_failed"
+    )
 
 
 @bp.post("/whisper")
@@ -71,7 +76,7 @@ def whisper() -> Response:
     except Exception:  # noqa: BLE001 - the agent still gets the caller, just without context
         log.exception("whisper failed for %s", request.form.get("CallSid"))
         step = say(None, "Incoming caller from the assistant.")
-    return _xml(render(Plan((step,)), _urls(request.form.get("CallSid", ""))))
+    return xml_response(render(Plan((step,)), urls_for(request.form.get("CallSid", ""))))
 
 
 @bp.post("/status")
@@ -84,29 +89,36 @@ def call_status() -> tuple[str, int]:
     return "", 204
 
 
-def _twiml(sid: str, produce: Callable[[], Plan], fault: str) -> Response:
+def twiml_response(sid: str, produce: Callable[[], Plan], fault: str) -> Response:
+    """Render the plan `produce` returns; on any fault, the plan that dials a person."""
     rt = runtime()
     try:
         plan = produce()
     except Exception:  # noqa: BLE001 - right 6: every fault still reaches a person
         log.exception("%s for call %s; connecting a person", fault, sid)
         plan = rt.service.fallback(sid, fault, called=request.form.get("To", ""))
-    xml = render(plan, _urls(sid))
+    xml = render(plan, urls_for(sid))
     try:
         rt.service.log_event(sid, "twiml", {"path": request.path, "xml": xml})
     except Exception:  # noqa: BLE001 - the timeline is best effort; the caller comes first
         log.warning("could not log TwiML for %s", sid)
-    response = _xml(xml)
+    response = xml_response(xml)
     if "decision" in plan.notes:  # for operators and `voice call`; Twilio ignores it
         response.headers["X-Voice-Decision"] = json.dumps(plan.notes["decision"])
     return response
 
 
-def _urls(sid: str) -> Urls:
+def urls_for(sid: str) -> Urls:
+    """Return the callback URLs for a call's TwiML."""
     rt = runtime()
     base = (rt.settings.public_base_url or request.host_url).rstrip("/")
     return Urls(base, lambda stage, speech: rt.tokens.issue(sid, stage, speech))
 
 
-def _xml(xml: str) -> Response:
+def xml_response(xml: str) -> Response:
+    """Return TwiML as an HTTP response."""
     return Response(xml, mimetype="text/xml")
+
+
+# the floor's webhooks (queue, callbacks, after hours) live beside these, on the same blueprint
+from voice.telephony import floor_hooks  # noqa: E402, F401

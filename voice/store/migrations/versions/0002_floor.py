@@ -110,6 +110,7 @@ def upgrade() -> None:
         sa.Column("priority", sa.String(length=10), nullable=False),
         sa.Column("rank", sa.Integer(), nullable=False),
         sa.Column("reason", sa.String(length=60), nullable=False),
+        sa.Column("whisper", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("agent_id", sa.Integer(), nullable=True),
         sa.Column("tried_agents", sa.JSON(), nullable=False),

@@ -1,0 +1,64 @@
+"""`voice agents add/list/set`, and `voice demo calls` placing several calls at once."""
+
+import json
+
+from click.testing import CliRunner
+
+from voice.cli import main
+
+from conftest import ROOT
+
+
+def run(tmp_path, monkeypatch, *args):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("CALLFLOWS_DIR", str(ROOT / "callflows"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'voice.db'}")
+    for name in ("PUBLIC_BASE_URL", "TWILIO_AUTH_TOKEN", "VOSK_MODEL_PATH", "TWILIO_REST"):
+        monkeypatch.delenv(name, raising=False)
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+MARIA = ["--login", "maria", "--name", "Maria Ruiz", "--address", "+15125550101"]
+
+
+def test_agents_add_list_and_set(tmp_path, monkeypatch):
+    added = run(tmp_path, monkeypatch, "agents", "add", *MARIA, "--team", "general",
+                "--team", "care", "--language", "en", "--password", "correct horse")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "teams general,care; languages en" in added.output
+    result = run(tmp_path, monkeypatch, "agents", "set", "maria", "--presence", "available")
+    assert result.exit_code == 0 and "available" in result.output
+    listed = json.loads(run(tmp_path, monkeypatch, "agents", "list", "--json").output)
+    assert listed[0]["presence"] == "available" and listed[0]["idle_s"] is not None
+    assert listed[0]["teams"] == ["general", "care"]
+    text = run(tmp_path, monkeypatch, "agents", "list").output
+    assert "maria" in text and "idle" in text
+
+
+def test_agents_add_names_the_wrong_key_and_the_fix(tmp_path, monkeypatch):
+    result = run(tmp_path, monkeypatch, "agents", "add", *MARIA, "--team", "sales",
+                 "--language", "en")  # fmt: skip
+    assert result.exit_code == 1
+    assert "team 'sales' is in no callflow" in result.output and "general" in result.output
+    bad = ["--login", "x1", "--name", "X", "--address", "5551234", "--team", "general"]
+    result = run(tmp_path, monkeypatch, "agents", "add", *bad, "--language", "en")
+    assert result.exit_code == 1 and "+E.164" in result.output
+
+
+def test_agents_set_refuses_an_unknown_agent(tmp_path, monkeypatch):
+    result = run(tmp_path, monkeypatch, "agents", "set", "nobody", "--presence", "available")
+    assert result.exit_code == 1 and "no agent 'nobody'" in result.output
+
+
+def test_demo_calls_places_several_calls_at_once(tmp_path, monkeypatch):
+    run(tmp_path, monkeypatch, "agents", "add", *MARIA, "--team", "general", "--team", "care",
+        "--team", "security", "--language", "en", "--wrap-up", "0")  # fmt: skip
+    run(tmp_path, monkeypatch, "agents", "set", "maria", "--presence", "available")
+    monkeypatch.setattr("voice.flow.model.Callflow.is_open", lambda self, now: True)
+    result = run(tmp_path, monkeypatch, "demo", "calls", "3", "--hold", "3")
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 3
+    assert sum("agent: answer" in line for line in lines) >= 1
+    assert sum("queued" in line for line in lines) >= 1

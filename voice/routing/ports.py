@@ -1,0 +1,19 @@
+"""What the floor needs from the telephony provider; telephony/rest.py implements it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class CallControlError(RuntimeError):
+    """The provider refused or could not be reached; the message says which request."""
+
+
+class CallControl(Protocol):
+    """Call control outside a webhook (Twilio's REST API)."""
+
+    def bridge_waiting(self, call_sid: str, entry_id: int) -> None:
+        """Take a queued call out of the queue to the TwiML that dials its offered agent."""
+
+    def call_agent(self, to: str, from_: str, callback_id: int) -> str:
+        """Ring an agent for a callback; return the new call's sid."""
