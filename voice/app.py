@@ -17,6 +17,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     """Build the service app from typed settings (read from the environment by default)."""
     from voice.telephony.stream import sock
     from voice.telephony.webhooks import bp as twilio
+    from voice.web import init_app as init_web
 
     settings = settings or Settings()
     rt = runtime or Runtime.build(settings)
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions["voice"] = rt
     app.register_blueprint(twilio)
     sock.init_app(app)
+    init_web(app, rt.settings, exempt=[twilio])  # login, console, admin; Twilio signs instead
     app.add_url_rule("/health", "health", lambda: health(rt))
     _log_readiness(rt)
     # load models and greetings now, off the request path, so the first caller does not wait

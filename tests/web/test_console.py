@@ -1,0 +1,179 @@
+"""The agent console: presence, the caller's story on screen, wrap-up, callbacks."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from voice.sim.caller import Utter
+from voice.sim.server import serve
+from voice.sim.twilio import FakeTwilio
+from voice.store.demo import seed_customers
+from voice.store.models import Agent, Call, Callback, WrapUp
+
+from conftest import AUTH_TOKEN
+from tests_support import DEMO_LINE
+
+MARIA = "+15555550100"  # a demo customer
+
+
+def place_call(app, text, caller=MARIA):
+    """Place a whole simulated call that a person answers; return the report."""
+    with serve(app) as base:
+        twilio = FakeTwilio(base, AUTH_TOKEN, fast=True, simulated_text=True, agent=("answer",))
+        return twilio.call([Utter(text=text)], caller, DEMO_LINE)
+
+
+@pytest.fixture
+def available(agent_client, post_form):
+    """Return Ali's client after Ali went available on the console."""
+    response = post_form(agent_client, "/console/", "/console/presence", {"presence": "available"})
+    assert response.status_code == 302
+    return agent_client
+
+
+def ticket_of(html):
+    return re.search(r'name="ticket" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def test_the_console_shows_the_agents_presence_and_that_no_call_is_on(agent_client):
+    page = agent_client.get("/console/").text
+    assert 'data-presence="offline"' in page
+    assert "No call right now" in page
+    assert 'aria-live="polite"' in page
+
+
+def test_going_available_then_offline_from_the_console(available, post_form, db):
+    assert 'data-presence="available"' in available.get("/console/").text
+    post_form(available, "/console/", "/console/presence", {"presence": "offline"})
+    with db.session() as s:
+        assert s.scalars(sa.select(Agent.presence)).one() == "offline"
+
+
+def test_an_agent_cannot_set_themselves_on_a_call(agent_client, post_form, db):
+    post_form(agent_client, "/console/", "/console/presence", {"presence": "on_call"})
+    assert "Choose available or offline" in agent_client.get("/console/").text
+    with db.session() as s:
+        assert s.scalars(sa.select(Agent.presence)).one() == "offline"
+
+
+def test_a_transferred_call_shows_who_called_what_they_said_why_and_flags(app, available, db):
+    seed_customers(db)
+    report = place_call(app, "someone used my card for a charge i never made")
+    assert report.decisions()[0]["reason"] == "escalation:fraud"
+    page = available.get("/console/").text
+    assert "Maria Lopez" in page and MARIA in page
+    assert "someone used my card for a charge i never made" in page
+    assert "fraud (sensitive topic)" in page
+    assert 'class="flag"' in page
+    assert "priority-urgent" in page
+    assert "Waited" in page and "Calls in the last 30 days" in page
+
+
+def test_the_state_endpoint_returns_each_part_for_the_script_to_swap_in(app, available, db):
+    place_call(app, "agent please")
+    state = available.get("/console/state").json
+    assert set(state) == {"presence", "call", "wrapup", "callbacks", "wrapup_key"}
+    assert "asked for a person" in state["call"]
+    assert state["wrapup_key"] == str(db_call_id(db))
+    assert "Save wrap-up" in state["wrapup"]
+
+
+def db_call_id(db):
+    with db.session() as s:
+        return s.scalars(sa.select(Call.id)).one()
+
+
+def test_a_wrap_up_is_stored_with_the_routing_verdict_and_frees_the_agent(
+    app, available, post_form, db, csrf_of
+):
+    place_call(app, "representative, i want to return a tent")
+    page = available.get("/console/").text
+    answer = {
+        "ticket": ticket_of(page),
+        "disposition": "follow_up",
+        "routing_right": "no",
+        "right_target": "intent:return_policy",
+        "notes": "wanted the return policy; the assistant could have answered",
+    }
+    response = available.post("/console/wrap-up", data={**answer, "csrf_token": csrf_of(page)})
+    assert response.status_code == 302
+    with db.session() as s:
+        row = s.scalars(sa.select(WrapUp)).one()
+        verdict = (row.disposition, row.routing_right, row.right_target)
+        assert verdict == ("follow_up", False, "intent:return_policy")
+        assert row.notes.startswith("wanted the return policy")
+        assert s.scalars(sa.select(Agent.presence)).one() == "available"
+    assert "Wrap-up saved" in available.get("/console/").text
+
+
+def test_a_wrap_up_needs_a_disposition_and_a_routing_verdict(app, available, db, csrf_of):
+    place_call(app, "agent")
+    page = available.get("/console/").text
+    data = {"ticket": ticket_of(page), "csrf_token": csrf_of(page), "notes": "x"}
+    available.post("/console/wrap-up", data=data)
+    assert "Wrap-up not saved" in available.get("/console/").text
+    with db.session() as s:
+        assert s.scalars(sa.select(WrapUp)).first() is None
+
+
+def test_a_wrap_up_for_a_call_that_is_not_yours_is_refused(available, db, csrf_of):
+    page = available.get("/console/").text
+    data = {"ticket": "WzEsMV0.forged.signature", "csrf_token": csrf_of(page)}
+    data |= {"disposition": "resolved", "routing_right": "yes"}
+    response = available.post("/console/wrap-up", data=data)
+    assert response.status_code == 400
+    assert "not for a call of yours" in response.text
+
+
+def test_callbacks_for_the_agents_teams_are_listed_and_started_with_a_click(
+    app, available, post_form, db
+):
+    with db.session() as s:
+        call = Call(
+            sid="CA" + "1" * 32, from_number=MARIA, to_number=DEMO_LINE, callflow="acme-outfitters"
+        )
+        s.add(call)
+        s.flush()
+        words = "my tent pole snapped"
+        s.add(
+            Callback(
+                call_id=call.id,
+                callflow="acme-outfitters",
+                number=MARIA,
+                words=words,
+                reason="no_match",
+                team="general",
+            )
+        )
+    page = available.get("/console/").text
+    assert "my tent pole snapped" in page
+    button = re.search(r'action="(/console/callbacks/\d+/start)"', page).group(1)
+    post_form(available, "/console/", button, {})
+    with db.session() as s:
+        assert s.scalars(sa.select(Callback.status)).one() == "dialing"
+    control = app.extensions["voice"].control
+    assert [r.to for r in control.take(kind="create")] == ["client:ali"]
+
+
+def test_a_callback_cannot_be_started_twice(app, available, post_form, db):
+    with db.session() as s:
+        s.add(
+            Callback(
+                callflow="acme-outfitters",
+                number=MARIA,
+                reason="no_match",
+                team="general",
+                status="completed",
+            )
+        )
+    with db.session() as s:
+        callback_id = s.scalars(sa.select(Callback.id)).one()
+    post_form(available, "/console/", f"/console/callbacks/{callback_id}/start", {})
+    assert "already being dialled or is done" in available.get("/console/").text
+
+
+def test_a_login_without_an_agent_profile_is_told_how_to_get_one(admin_client):
+    response = admin_client.get("/console/")
+    assert response.status_code == 404
+    assert "no agent profile" in response.text

@@ -1,0 +1,66 @@
+"""Template filters: durations, times and routing reasons in words an agent reads at a glance."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+
+_REASONS = {
+    "asked_for_human": "asked for a person",
+    "no_match": "no confident match",
+    "low_confidence": "not heard clearly",
+    "frustration": "sounded frustrated",
+    "repeat_caller": "called again within a day",
+    "lookup_failed": "data lookup failed",
+    "silence": "said nothing",
+    "upset": "upset",
+}
+
+_PRESENCES = {
+    "available": "Available",
+    "offline": "Offline",
+    "on_call": "On a call",
+    "wrap_up": "Wrap-up",
+}
+
+
+def presence(code: str) -> str:
+    """Return an agent's presence in words."""
+    return _PRESENCES.get(code, code.replace("_", " "))
+
+
+def duration(seconds: int | float | None) -> str:
+    """Return "40 s", "2 min 05 s" or "1 h 03 min"."""
+    if seconds is None:
+        return "–"
+    s = max(0, int(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+def when(iso: str | dt.datetime | None) -> str:
+    """Return a stored time as "2025-03-04 14:05 UTC" (the page's script shows local time)."""
+    if not iso:
+        return "–"
+    moment = dt.datetime.fromisoformat(iso) if isinstance(iso, str) else iso
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def reason(code: str | None) -> str:
+    """Return a routing reason in words: "escalation:fraud" reads "fraud (sensitive topic)"."""
+    if not code:
+        return "–"
+    if code.startswith("escalation:"):
+        return f"{code.split(':', 1)[1].replace('_', ' ')} (sensitive topic)"
+    return _REASONS.get(code, code.replace("_", " "))
+
+
+def register(app: Flask) -> None:
+    """Make the filters available to every template."""
+    filters = {"duration": duration, "when": when, "reason": reason, "presence": presence}
+    for name, function in filters.items():
+        app.add_template_filter(function, name)
