@@ -34,11 +34,14 @@ def served(tmp_path):
         "SECRET_KEY": "serve-test",
     }
     env.pop("PUBLIC_BASE_URL", None)
+    # A file, not a pipe: nobody reads a pipe while the test runs, and a full one blocks the
+    # server's logging, and with it the server's shutdown.
+    log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "voice", "serve", "--port", str(port), "--demo"],
         cwd=tmp_path,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -51,11 +54,12 @@ def served(tmp_path):
             except requests.ConnectionError:
                 time.sleep(0.1)
         else:
-            pytest.fail("voice serve did not come up:\n" + proc.stdout.read())
+            pytest.fail("voice serve did not come up:\n" + (tmp_path / "serve.log").read_text())
         yield base
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        log.close()
 
 
 def test_voice_serve_migrates_seeds_and_handles_a_whole_call(served):
