@@ -24,6 +24,8 @@ STRONG = [
     "can i speak to someone",
     "i want to talk to somebody",
     "transfer me please",
+    "can i get a person on the phone",
+    "i need a person who can help me with my bill",
     "um, could you put me through to an agent?",
 ]
 # 8 kHz mishearings of "agent" and bare words that only mean "a person" when said alone.

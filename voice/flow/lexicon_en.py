@@ -123,7 +123,8 @@ ENGLISH = Lexicon(
         eight gent, operate her, represent, representing, rep resent, help me someone,
         person please"""),
     not_human=phrases("""in person, per person, personal, each person, one person,
-                         the person on, person on the, the person who, a person who"""),
+                         person on the account, person on my account, person whose,
+                         the person who, person who passed, person who died"""),
     frustration=phrases("""
         ridiculous, useless, unbelievable, pathetic, absurd, incompetent, stupid, idiot*,
         frustrat*, angry, furious, annoyed, annoying, fed up, sick of, sick and tired,
