@@ -42,7 +42,7 @@ def utility(tmp_path_factory):
     "said",
     [
         "the electric line fell on my car",
-        "uh theres a really strong rotten egg smell in the basement",
+        "there is a weird sulfur odor coming from the stove",
     ],
 )
 def test_a_story_that_means_an_escalation_reaches_its_team(utility, open_now, said):

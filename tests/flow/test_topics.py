@@ -27,6 +27,7 @@ from .conftest import DESIGN_EXAMPLE
         ("my husband collapsed after using your bug spray", "escalation:product_injury", "care"),
         ("the guy at the register was really nasty to me", "escalation:complaint", "care"),
         ("shut down my account im done with you", "escalation:complaint", "care"),
+        ("im handling my late brothers things", "escalation:bereavement", "care"),
         (
             "we need thirty jackets for our scouts is there a discount",
             "escalation:wholesale",
@@ -44,8 +45,11 @@ def test_situations_in_everyday_words_reach_the_escalation_team(demo, open_now, 
     [
         ("i cant catch my breath and my lips are turning blue", "medical", "urgent"),
         ("i got laid off and cant cover my payment this month", "hardship", "high"),
-        ("i lost my debit card at the gas station", "lost_card", "high"),
+        ("i lost my debit card at the gas station", "lost_item", "high"),
         ("the pharmacy gave me someone elses pills", "medication", "high"),
+        ("theres a rotten egg smell by the meter", "danger", "urgent"),
+        ("my connecting flight left without me", "stranded", "high"),
+        ("my luggage never showed up at baggage claim", "lost_item", "high"),
     ],
 )
 def test_a_sensitive_situation_no_escalation_takes_still_skips_the_bot(

@@ -13,7 +13,9 @@ TOPICS = (
     "medication",  # wrong medicine, a reaction, a double dose
     "injury",  # hurt by a product, a fall, a burn
     "results",  # worrying test results
-    "lost_card",  # a lost or stolen card, wallet or phone
+    "danger",  # gas, fire, sparks, a line down: a hazard happening now
+    "stranded",  # a traveller stuck: missed connection, cancelled or overbooked flight
+    "lost_item",  # a lost, stolen or damaged card, wallet, phone or bag
     "fraud",  # charges, accounts or identities misused; scams
     "hardship",  # cannot pay: lost job, behind on payments
     "complaint",
@@ -25,17 +27,19 @@ SENSITIVE = frozenset(TOPICS) - {"bulk"}
 # When no escalation takes a topic, the nearest topic's escalation does ("my phone was stolen"
 # reaches the fraud team on a line with no lost-card escalation).
 RELATED = {
-    "medical": ("injury", "medication"),
+    "medical": ("danger", "injury", "medication"),
+    "danger": ("medical", "injury"),
+    "stranded": ("complaint",),
     "medication": ("medical", "complaint"),
     "injury": ("medical", "complaint"),
     "results": ("medical", "medication"),
-    "lost_card": ("fraud",),
-    "fraud": ("lost_card",),
+    "lost_item": ("fraud",),
+    "fraud": ("lost_item",),
     "hardship": ("complaint",),
     "complaint": ("cancellation",),
     "cancellation": ("complaint",),
 }
-URGENT = frozenset({"medical"})  # priority when no escalation sets one
+URGENT = frozenset({"medical", "danger"})  # priority when no escalation sets one
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ _KIN = phrases("""
     grandmother, grandma, granny, grandfather, grandpa, grandson, granddaughter, grandparent*,
     parent*, aunt, uncle, cousin, niece, nephew, partner, spouse, fiance*, boyfriend, girlfriend,
     child, children, kid, baby, friend, he, she, holder, dog, cat, pet, person, customer""")
+# "my late brother's account": family words only, so "a late fee" stays a bill question.
+_LATE_KIN = tuple(f"late {k.rstrip('*')}*" for k in _KIN[: _KIN.index("friend")])
 
 ENGLISH = Lexicon(
     language="en",
@@ -146,10 +148,14 @@ ENGLISH = Lexicon(
         "bereavement": TopicWords(
             phrases=phrases("""
                 passed away, pass away, passing away, passed on, death, deceased, funeral,
-                bereave*, widow*, condolenc*, obituar*, estate of, executor, late husband,
-                late wife, late mother, late father, killed, memorial service, no longer with us,
-                not with us anymore, next of kin, death certificate, burial, buried"""),
-            pairs=((phrases("died, dies, dead, lost, losing, lose, passed, passing, gone"), _KIN),),
+                bereave*, widow*, condolenc*, obituar*, estate of, executor,
+                killed, memorial service, no longer with us,
+                not with us anymore, next of kin, death certificate, burial, buried,
+                put to sleep, euthan*, end of life, say goodbye to our, say goodbye to my,
+                put him down, put her down, hospice""")
+            + _LATE_KIN,
+            pairs=((phrases("died, dies, dead, dying, lost, losing, lose, passed, passing, gone"),
+                    _KIN),),
         ),
         "medical": TopicWords(phrases=phrases("""
             ambulance, emergency, 911, nine one one, bleeding, bleed heavily, not breathe,
@@ -159,7 +165,23 @@ ENGLISH = Lexicon(
             unresponsive, not responding, collapsed, passed out, fainted, not wake up,
             not waking up, seizure*, convuls*, having a fit, shaking all over, slurring,
             slurred, droop*, overdos*, took too much, took too many, swallowed, poison*,
-            suicid*, kill myself, end my life, anaphyla*, throat is closing, emergency room""")),
+            suicid*, kill myself, end my life, anaphyla*, throat is closing, emergency room,
+            hit by a car, got hit, run over, ran over, blood everywhere, not stop bleeding,
+            not stand up, can barely stand, not breathing right, panting, bloated, retching,
+            straining, twitching, not peed, not pee"""),
+            pairs=((
+                phrases("ate, eaten, eat, swallowed, got into, chewed, licked"),
+                phrases("""chocolate, grapes, raisins, xylitol, antifreeze, poison*, rat bait,
+                        ibuprofen, tylenol, advil, pills, medication, medicine, bleach, onion*,
+                        gum, battery, batteries"""),
+            ),),
+        ),
+        "danger": TopicWords(phrases=phrases("""
+            smell gas, gas smell, smells like gas, gas leak, leaking gas, rotten egg, hissing,
+            sparks, sparking, on fire, caught fire, smoke, smoking outlet, carbon monoxide,
+            co detector, co alarm, line down, lines down, wire down, wires down, downed,
+            live wire, throwing sparks, power line, explosion, exploded, flooding,
+            flooded, electrical fire, wire laying, wires all over, lines all over""")),
         "medication": TopicWords(
             phrases=phrases("""side effect*, wrong medication, wrong medicine, wrong pills,
                              wrong prescription, wrong dose, double dose, taking the wrong,
@@ -192,7 +214,14 @@ ENGLISH = Lexicon(
                     freaking, concern*, not understand, what it means, what they mean, bad news,
                     came back with, something wrong, high, off, red, cancer, tumor, mass"""),
         ),)),
-        "lost_card": TopicWords(
+        "stranded": TopicWords(phrases=phrases("""
+            stranded, stuck at the airport, stuck at the gate, stuck in, missed my connection,
+            missed my connecting, not make my connecting, not make my connection,
+            missed the connection, left without me, overbooked, bumped, sitting at the airport,
+            flight got canceled, flight got cancelled, flight was canceled, flight was cancelled,
+            flight got scrubbed, flight was scrubbed, got scrubbed, pushed to tomorrow,
+            no more seats, sleeping at the airport, hotel voucher*""")),
+        "lost_item": TopicWords(
             phrases=phrases("""lost my card, lost my wallet, lost my purse, lost my phone,
                              lost my checkbook, stolen card, card was stolen, card stolen,
                              wallet was stolen, wallet stolen, purse was stolen, phone was stolen,
@@ -204,7 +233,13 @@ ENGLISH = Lexicon(
                         pickpocket*, broke into, block*, freeze, frozen, shut it off,
                         shut off, turn it off"""),
                 phrases("""card, cards, debit, visa, mastercard, amex, wallet, purse, phone,
-                        checkbook, checks, license, passport, id"""),
+                        checkbook, checks, license, passport, id, bag, bags, baggage, luggage,
+                        suitcase, ipad, laptop, stroller, car seat, keys, belongings"""),
+            ), (
+                phrases("""bag, bags, baggage, luggage, suitcase, stroller, car seat"""),
+                phrases("""not come, never came, never showed, nowhere, wrong city,
+                        went to the wrong, damaged, broken, busted, ripped, torn, smashed,
+                        delayed, missing, never arrived, not arrive"""),
             ),),
         ),
         "fraud": TopicWords(
@@ -217,13 +252,17 @@ ENGLISH = Lexicon(
                 claiming to be, saying he was from, saying she was from, said they were from,
                 said he was from, said she was from, says its from, said it was from,
                 is that really you, is this really you, was that really you, is this legit,
+                is that real, is this real, is that legit, click a link, clicked a link,
+                did not do that, never did that, from another state, sim swap,
                 money is gone, money gone, money missing, missing money, did not move it,
                 did not take it out, never withdrew, drained, emptied my"""),
             pairs=(
                 (
-                    phrases("charge, charged, charges, transaction*, withdrawal*, debit*"),
+                    phrases("""charge, charged, charges, transaction*, withdrawal*, debit*,
+                            statement"""),
                     phrases("""never, recogni*, not mine, not make, not made, unknown,
-                            someone, somebody, strange, weird, not me, never been, not know"""),
+                            someone, somebody, strange, weird, not me, never been, not know,
+                            never ordered, not order"""),
                 ),
                 (
                     phrases("purchase*, payment*, bill, loan, order*, card"),
@@ -252,7 +291,16 @@ ENGLISH = Lexicon(
             skip my payment, push my payment, push the payment, push back my payment,
             push my loan payment, behind on, fall behind, falling behind, fell behind, past due,
             late on my, late on the, not pay my, not pay the, not afford, unable to pay,
-            not keep up, not cover, no way my, bankrupt*, cannot pay, can not pay""")),
+            not keep up, not cover, no way my, bankrupt*, cannot pay, can not pay, a little short,
+            short on money, short this month, pink paper, disconnect notice, shut off notice,
+            cut me off, cut off my, months behind, weeks behind, help paying, help with my bill,
+            help with the bill, assistance program, energy assistance, payment extension,
+            get an extension"""),
+            pairs=((
+                phrases("turned off, shut off, cut off, disconnected"),
+                phrases("gas, power, electric, electricity, water, heat, lights"),
+            ),),
+        ),
         "complaint": TopicWords(phrases=phrases("""
             complain*, manager, supervisor, unacceptable, terrible service, poor service,
             bad service, awful service, worst, rude, disgust*, unhappy, disappointed, lawyer,
@@ -263,7 +311,11 @@ ENGLISH = Lexicon(
             double charged, double billed, overcharg*, just wrong, not fair, unfair,
             gave me the wrong, sent me the wrong, got the wrong, treated badly, treated me,
             report it, report him, report her, report them, waited two hours, waited an hour,
-            waited hours, waited forever""")),
+            waited hours, waited forever, disrespect*, hung up on me, treated, never came,
+            never showed up, took off work, was promised, were promised, tore up, left a hole,
+            left a big hole, ruined, damaged my, broke my, compensat*, deserve something,
+            bill is wrong, bill was wrong, nobody fixed, nobody did, nobody told me,
+            nobody called, kicked my, kicked me, for no reason""")),
         "cancellation": TopicWords(phrases=phrases("""
             cancel*, close my account, close the account, closing my account, terminat*,
             unsubscrib*, end my membership, end my subscription, stop my subscription,
@@ -273,7 +325,10 @@ ENGLISH = Lexicon(
             another clinic, another provider, different clinic, different bank,
             different provider, have everything moved, done with you, done shopping,
             for good, never coming back, leaving this, stop my service, stop service,
-            stop my order, stop an order, stop the order, opt out""")),
+            stop my order, stop an order, stop the order, opt out, end service, end my service,
+            stop my account, not want your service, going with, switching to, switch to,
+            i want out, done with, disconnect my, get rid of the, shut off my internet,
+            shut off my cable, shut off his, shut off her""")),
         "bulk": TopicWords(
             phrases=phrases("""bulk, wholesale, business account, corporate account,
                              company account, by the case, large order, big order, group order,

@@ -69,7 +69,8 @@ class PhraseSet:
 
     def __init__(self, phrases: tuple[str, ...] | list[str], lex: Lexicon):
         self._exact: dict[str, list[tuple[str, tuple[Word, ...]]]] = {}
-        self._stems: list[tuple[str, tuple[Word, ...]]] = []
+        # `word*` phrases, by their first letter: a token is only tried against its own letter
+        self._stems: dict[str, list[tuple[str, tuple[Word, ...]]]] = {}
         self._substrings: list[tuple[str, str]] = []
         for phrase in phrases:
             self._add(phrase, lex)
@@ -89,7 +90,7 @@ class PhraseSet:
         if not words:
             return
         if words[0][1]:
-            self._stems.append((phrase, tuple(words)))
+            self._stems.setdefault(words[0][0][:1], []).append((phrase, tuple(words)))
         else:
             self._exact.setdefault(words[0][0], []).append((phrase, tuple(words)))
 
@@ -106,7 +107,7 @@ class PhraseSet:
             for phrase, words in self._exact.get(token, ()):
                 if _matches_at(tokens, i, words):
                     hits.append(Hit(phrase, i, len(words)))
-            for phrase, words in self._stems:
+            for phrase, words in self._stems.get(token[:1], ()):
                 if token.startswith(words[0][0]) and _matches_at(tokens, i, words):
                     hits.append(Hit(phrase, i, len(words)))
         return hits
