@@ -2,9 +2,21 @@
 
 import re
 import secrets
+from pathlib import Path
+
+import pytest
 
 FALLBACK_RE = re.compile(r"^\+1\d{10}$")
 DEMO_LINE = "+15555550000"
+CHROMIUM = Path("/usr/bin/chromium")
+# the marks of a test that drives Debian's headless Chromium (tests/web's `browser_page`)
+NEEDS_CHROMIUM = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium (`scripts/setup test` as root)",
+    ),
+]
 
 
 def incoming_params(

@@ -10,10 +10,11 @@ from voice.calls.service import CallService
 from voice.calls.speech import Prompts, SpeechProvider
 from voice.routing.events import Bus, make_bus
 from voice.routing.floor import Floor
-from voice.routing.ports import CallControl
+from voice.routing.ports import CallControl, SurveySender
 from voice.settings import Settings
 from voice.store.db import Database
 from voice.telephony.rest import PublicBase, make_call_control
+from voice.telephony.survey import make_survey_sender
 from voice.telephony.tokens import StreamTokens
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class Runtime:
     floor: Floor
     control: CallControl  # Twilio's REST API, or the recording fake (TWILIO_REST=fake)
     public_base: PublicBase
+    surveys: SurveySender | None = None  # SMS and voice surveys after a call with a person
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -52,7 +54,10 @@ class Runtime:
         if settings.twilio_rest not in ("", "twilio", "fake"):
             log.warning("TWILIO_REST=%s: use twilio or fake; using %s", settings.twilio_rest,
                         type(control).__name__)  # fmt: skip
-        floor = Floor(db, lines, bus, control)
+        surveys = make_survey_sender(
+            settings.twilio_rest, settings.twilio_account_sid, secrets["twilio_auth_token"], base
+        )
+        floor = Floor(db, lines, bus, control, surveys=surveys)
         service = CallService(
             db,
             lines,
@@ -75,4 +80,5 @@ class Runtime:
             floor,
             control,
             base,
+            surveys,
         )

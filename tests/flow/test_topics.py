@@ -104,3 +104,16 @@ def test_a_topic_goes_to_the_escalation_most_of_whose_examples_are_about_it(tmp_
     path.write_text(yaml.safe_dump(data))
     decision = decide(load_callflow(path), Utterance("somebody hacked my login"), open_now)
     assert (decision.reason, decision.team) == ("escalation:fraud", "security")
+
+
+def test_saying_the_business_name_is_not_a_question(tmp_path, open_now):
+    data = yaml.safe_load(DESIGN_EXAMPLE.read_text())
+    data["business"]["name"] = "Northstar Wireless"
+    data["intents"]["store_address"] = {
+        "examples": ["is there a northstar store near me", "what is your address"],
+        "answer": "We're at 1 Main Street.",
+    }
+    path = tmp_path / "carrier.yaml"
+    path.write_text(yaml.safe_dump(data))
+    decision = decide(load_callflow(path), Utterance("hello is this northstar"), open_now)
+    assert decision.action == "transfer"

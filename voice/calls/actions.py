@@ -80,7 +80,17 @@ class Voicemail:
     max_s: int = 120
 
 
-Step = Say | Listen | Dial | Hangup | Enqueue | Offer | Hold | Leave | Voicemail
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """Ask for a 1-5 rating, said or pressed; no answer moves on to the next step."""
+
+    text: str
+    voice: str = ""
+    language: str = ""
+    call_id: int | None = None  # the rated call, when this is not it (an outbound survey call)
+
+
+Step = Say | Listen | Dial | Hangup | Enqueue | Offer | Hold | Leave | Voicemail | Survey
 _KINDS: dict[str, type] = {
     "say": Say,
     "listen": Listen,
@@ -91,6 +101,7 @@ _KINDS: dict[str, type] = {
     "hold": Hold,
     "leave": Leave,
     "voicemail": Voicemail,
+    "survey": Survey,
 }
 
 

@@ -40,6 +40,12 @@ class Lines:
             self._by_name, self.problems = loaded, problems
         return problems
 
+    def reload(self) -> list[str]:
+        """Re-read every callflow file now, without a restart; calls in progress keep theirs."""
+        problems = self.load()
+        log.info("callflows reloaded: %s", ", ".join(self.names) or "none")
+        return problems
+
     @property
     def names(self) -> list[str]:
         """Return the names of the loaded callflows."""

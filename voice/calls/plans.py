@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voice.calls.actions import Dial, Hangup, Listen, Plan, Say
+from voice.calls.actions import Dial, Hangup, Listen, Plan, Say, Survey
 from voice.flow.types import Decision
 
 SORRY_CONNECTING = "Sorry, something went wrong on our side. Let me connect you with a person."
@@ -50,11 +50,21 @@ def decision_plan(
         text = f"{decision.say} {callflow.followup}".strip()
         return Plan((say(callflow, text), Listen("followup", speech)), reason=decision.reason)
     if decision.action == "hangup":
+        survey = getattr(callflow, "survey", None)
+        if survey is not None and survey.enabled and decision.reason == "done":
+            steps = (survey_step(callflow), say(callflow, decision.say), Hangup())
+            return Plan(steps, reason="survey")
         return Plan((say(callflow, decision.say), Hangup()), reason=decision.reason)
     if not target:
         return Plan((say(callflow, NOBODY), Hangup()), reason="no_target")
     steps = (say(callflow, decision.say),) if decision.say else ()
     return Plan(steps + (Dial(target, transfer_id),), reason=decision.reason)
+
+
+def survey_step(callflow: object, call_id: int | None = None) -> Survey:
+    """Return the line's rating question, in its voice and language."""
+    spoken = say(callflow, callflow.survey.question)
+    return Survey(spoken.text, spoken.voice, spoken.language, call_id)
 
 
 def fallback_plan(callflow: object | None, number: str, reason: str) -> Plan:

@@ -23,6 +23,7 @@ from voice.calls.records import (
     safe_lookup,
     turn_row,
 )
+from voice.calls.surveys import CallSurveys
 from voice.calls.turn import TurnResult
 from voice.errors import CallflowNotFound
 from voice.flow import render_answer, transfer
@@ -53,6 +54,7 @@ class CallService:
         self.has_model, self.streams_greeting = has_model, streams_greeting
         self.floor = floor  # None: every transfer dials the team's target, as before issue 5
         self.waiting = FloorCalls(self)
+        self.surveys = CallSurveys(self)
 
     def fallback_number(self, callflow: object | None) -> str:
         """Return the line's last-resort number: the callflow's, else the service's."""

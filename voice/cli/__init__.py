@@ -10,7 +10,17 @@ import click
 from voice.errors import VoiceError
 
 # Each module defines click commands and a `register(group)` function.
-_COMMAND_MODULES = ("serve", "db", "flow", "models", "call", "demo", "users", "agents")
+_COMMAND_MODULES = (
+    "serve",
+    "db",
+    "flow",
+    "models",
+    "call",
+    "demo",
+    "users",
+    "agents",
+    "customers",
+)
 
 
 @click.group()

@@ -11,17 +11,57 @@ def demo() -> None:
 
 
 @demo.command("seed")
-def seed() -> None:
-    """Create the demo customers and orders used by the shipped callflow."""
+@click.option("--days", type=click.IntRange(1, 366), default=30, show_default=True,
+              help="How many days of demo calls, up to now.")  # fmt: skip
+def seed(days: int) -> None:
+    """Create the demo customers and a month of demo calls (replacing earlier demo calls)."""
+    from voice.analytics.demo import DEMO_CALLFLOW, seed_demo
+
+    database, settings = _database()
+    callflow = _demo_callflow(settings)
+    counts = seed_demo(database, callflow, days=days)
+    click.echo(
+        f"demo data: {counts['calls']} calls over {days} days on {DEMO_CALLFLOW}, "
+        f"{counts['callbacks']} callbacks, {counts['wrap_ups']} wrap-ups, "
+        f"{counts['surveys']} survey answers (all flagged demo; real calls are untouched)"
+    )
+    click.echo("try: voice call --text 'where is my order' --from +15555550100")
+
+
+@demo.command("clear")
+def clear() -> None:
+    """Remove every demo call, customer and order; real rows stay."""
+    from voice.analytics.demo import clear_demo
+
+    database, _settings = _database()
+    counts = clear_demo(database, customers=True)
+    click.echo(f"removed {counts['calls']} demo calls and {counts['customers']} demo customers")
+
+
+def _database() -> tuple[object, object]:
     from voice.settings import Settings
     from voice.store.db import Database
-    from voice.store.demo import DEMO_CUSTOMERS, seed_customers
 
-    database = Database(Settings().effective_database_url)
+    settings = Settings()
+    database = Database(settings.effective_database_url)
     database.upgrade()
-    added = seed_customers(database)
-    click.echo(f"demo customers: {added} added, {len(DEMO_CUSTOMERS)} in all")
-    click.echo("try: voice call --text 'where is my order' --from +15555550100")
+    return database, settings
+
+
+def _demo_callflow(settings: object) -> object:
+    """Return the demo line's callflow from CALLFLOWS_DIR, or fail naming the fix."""
+    from voice.analytics.demo import DEMO_CALLFLOW
+    from voice.cli import fail
+    from voice.errors import VoiceError
+    from voice.flow import load_callflow
+
+    path = settings.callflows_dir / f"{DEMO_CALLFLOW}.yaml"
+    if not path.is_file():
+        fail(f"{path} is missing: the demo calls are for the shipped demo line; restore it")
+    try:
+        return load_callflow(path)
+    except VoiceError as exc:
+        fail(exc)
 
 
 # demo customers and what they ask for: a mix of priorities, so the queue order shows

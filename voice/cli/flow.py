@@ -65,6 +65,24 @@ def _check_one(file: Path) -> bool:
     return False
 
 
+@callflows.command("to-people")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("intent")
+@click.option("--team", default=None, help="The team that takes it (default: the default team).")
+@click.option("--undo", is_flag=True, help="Let the assistant answer it again.")
+def to_people(path: Path, intent: str, team: str | None, undo: bool) -> None:
+    """Send INTENT's callers to people (or back to the assistant); print the diff."""
+    from voice.flow.edit import set_to_people
+
+    try:
+        diff = set_to_people(path, intent, on=not undo, team=team)
+    except CallflowError as exc:
+        fail(exc)
+    click.echo(diff or f"{path}: already so; nothing changed")
+    if diff:
+        click.echo("a running service picks it up on reload (admin Callflows page) or restart")
+
+
 @click.command("decide")
 @click.option(
     "--callflow",

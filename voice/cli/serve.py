@@ -16,7 +16,11 @@ import click
 @click.option(
     "--threads", type=int, default=32, show_default=True, help="Concurrent calls per process."
 )
-@click.option("--demo", is_flag=True, help="Also create the demo customers (flagged as demo).")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Also create the demo customers, and a month of demo calls on a fresh install.",
+)
 def serve(host: str, port: int, workers: int | None, threads: int, demo: bool) -> None:
     """Run the service on its embedded defaults (SQLite under var/, callflows/)."""
     from voice.settings import Settings
@@ -28,6 +32,7 @@ def serve(host: str, port: int, workers: int | None, threads: int, demo: bool) -
     database.upgrade()
     if demo:
         seed_customers(database)
+        _first_run_demo(database, settings)
     database.dispose()
     sqlite = settings.effective_database_url.startswith("sqlite")
     options = {
@@ -44,6 +49,27 @@ def serve(host: str, port: int, workers: int | None, threads: int, demo: bool) -
     click.echo(f"voice: Twilio voice webhook {public}/twilio/voice, status {public}/twilio/status")
     click.echo(f"voice: health {public}/health")
     gunicorn_app(options).run()
+
+
+def _first_run_demo(database: object, settings: object) -> None:
+    """Seed demo calls when no call is stored yet, so a new user opens a full dashboard."""
+    import sqlalchemy as sa
+
+    from voice.analytics.demo import DEMO_CALLFLOW, seed_demo
+    from voice.errors import VoiceError
+    from voice.flow import load_callflow
+    from voice.store.models import Call
+
+    with database.session() as s:
+        if s.scalar(sa.select(sa.func.count(Call.id))):
+            return
+    try:
+        callflow = load_callflow(settings.callflows_dir / f"{DEMO_CALLFLOW}.yaml")
+    except (VoiceError, OSError) as exc:  # no demo line: the service still starts
+        click.echo(f"voice: no demo calls ({exc})")
+        return
+    counts = seed_demo(database, callflow)
+    click.echo(f"voice: {counts['calls']} demo calls seeded (flagged demo; `voice demo clear`)")
 
 
 def gunicorn_app(options: dict):  # noqa: ANN201 - gunicorn's application object

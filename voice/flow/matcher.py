@@ -38,8 +38,10 @@ class Candidate:
 class Featurizer:
     """Turn normalised text into weighted features, with a language's stemmer and concepts."""
 
-    def __init__(self, lex: Lexicon):
+    def __init__(self, lex: Lexicon, names: frozenset[str] = frozenset()):
         self.lex = lex
+        # The business's own name says which line was called, not what the caller wants.
+        self._weak = lex.stopwords | names
         self._stem = lex.stem or (lambda word: word)
         self._concepts: dict[str, str] = {}
         for concept, words in lex.concepts.items():
@@ -57,7 +59,7 @@ class Featurizer:
         content = []
         for token in text.tokens:
             stem = self._stem(token)
-            if token in self.lex.stopwords or stem in self.lex.stopwords:
+            if token in self._weak or stem in self._weak:
                 feats["t:" + stem] += 1.0
             else:
                 feats["w:" + stem] += 1.0
@@ -83,9 +85,15 @@ class Featurizer:
 class Matcher:
     """An inverted index over every example; built once when a callflow loads."""
 
-    def __init__(self, docs: list[tuple[str, str, str]], lex: Lexicon, extra: list | None = None):
+    def __init__(
+        self,
+        docs: list[tuple[str, str, str]],
+        lex: Lexicon,
+        extra: list | None = None,
+        names: frozenset[str] = frozenset(),
+    ):
         """Index (kind, name, example) triples; `extra` (kind, name, text) only widen vocabulary."""
-        self.features = Featurizer(lex)
+        self.features = Featurizer(lex, names)
         self._labels: list[tuple[str, str]] = []
         self._label_ids: dict[tuple[str, str], int] = {}
         self._doc_label: list[int] = []

@@ -68,6 +68,8 @@ class Intent:
     examples: tuple[str, ...]
     answer: str
     lookup: str | None = None
+    to_people: bool = False  # the admin sent it to people: transfer with the intent recorded
+    team: str | None = None  # where it goes when sent to people; None = the default team
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,18 @@ class Switch:
 
     enabled: bool = True
     team: str | None = None
+
+
+@dataclass(frozen=True)
+class Survey:
+    """The optional 1-5 rating asked after an automated answer, when the caller is done."""
+
+    enabled: bool = False
+    question: str = (
+        "Before you go: how well did I help today, from 1 to 5? "
+        "Say a number, or press it on your keypad."
+    )
+    thanks: str = "Thank you for rating us."
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,6 +128,7 @@ class Callflow:
     recording: bool = False
     frustration: Switch = field(default_factory=Switch)
     repeat_caller: Switch = field(default_factory=Switch)
+    survey: Survey = field(default_factory=Survey)
     human_words: tuple[str, ...] = ()
     # Limit recognition to this callflow's phrases: far more accurate for a small line, but
     # anything else is heard as the nearest phrase, so the recognizer marks off-grammar results.
@@ -176,7 +191,8 @@ class Callflow:
                 docs.append((kind, name, name.replace("_", " ")))
                 docs.extend((kind, name, example) for example in item.examples)
         answers = [("intent", n, _PLACEHOLDER.sub(" ", i.answer)) for n, i in self.intents.items()]
-        return Matcher(docs, self.lexicon, answers)
+        names = frozenset(normalise(self.business.name, self.lexicon).tokens)
+        return Matcher(docs, self.lexicon, answers, names)
 
     @cached_property
     def meaning(self) -> MeaningIndex | None:

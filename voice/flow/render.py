@@ -15,6 +15,11 @@ def answer_decision(
     callflow: Callflow, intent: Intent, score: float, context: CallerContext, detail: dict
 ) -> Decision:
     """Return the answer for a matched intent; `lookup` is set while lookup fields are unfilled."""
+    if intent.to_people:  # an admin decided people answer this better than the assistant
+        decision = transfer(
+            callflow, "sent_to_people", intent.team, detail=detail, intent=intent.name
+        )
+        return replace(decision, score=score)
     values = _known_values(callflow, context)
     missing = [
         p for p in placeholders(intent.answer) if p.startswith("business.") and p not in values

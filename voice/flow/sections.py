@@ -6,15 +6,16 @@ from collections.abc import Iterator
 
 from voice.flow import checks
 from voice.flow.lexicon import TOPICS, Lexicon
-from voice.flow.model import GENERAL, Escalation, Intent, Switch, Team
+from voice.flow.model import GENERAL, Escalation, Intent, Survey, Switch, Team
 from voice.flow.report import KeyPath, Report
 from voice.flow.templates import LOOKUP_FIELDS, template_problems
 from voice.flow.text import normalise
 
 TEAM_KEYS = ("default", "target", "name")
-INTENT_KEYS = ("examples", "answer", "lookup")
+INTENT_KEYS = ("examples", "answer", "lookup", "to_people", "team")
 ESCALATION_KEYS = ("examples", "team", "priority", "topics")
 SWITCH_KEYS = ("enabled", "team")
+SURVEY_KEYS = ("enabled", "question", "thanks")
 PRIORITIES = ("urgent", "high", "normal")
 
 
@@ -75,7 +76,7 @@ def _default_team(report: Report, teams: dict[str, Team]) -> str:
     return GENERAL
 
 
-def build_intents(report: Report, data: dict) -> dict[str, Intent]:
+def build_intents(report: Report, data: dict, teams: dict[str, Team]) -> dict[str, Intent]:
     """Return the intents, recording problems in their examples, answers and lookups."""
     if "intents" not in data:
         report.error(
@@ -99,6 +100,8 @@ def build_intents(report: Report, data: dict) -> dict[str, Intent]:
             examples=_examples(report, body, path),
             answer=checks.text(report, body, "answer", path, required=True),
             lookup=_lookup(report, body, path),
+            to_people=checks.boolean(report, body, "to_people", path, False),
+            team=_team_ref(report, body.get("team"), (*path, "team"), teams),
         )
     return intents
 
@@ -210,6 +213,36 @@ def build_switch(report: Report, raw: object, key: str, teams: dict[str, Team]) 
         enabled=checks.boolean(report, body, "enabled", (key,), True),
         team=_team_ref(report, body.get("team"), (key, "team"), teams),
     )
+
+
+def build_survey(report: Report, raw: object, language: str) -> Survey:
+    """Return the end-of-call rating: `survey: true` or {enabled, question, thanks}."""
+    if raw is None or isinstance(raw, bool):
+        body: dict = {"enabled": bool(raw)}
+    else:
+        body = checks.mapping(report, raw, ("survey",)) or {}
+        checks.unknown_keys(report, body, SURVEY_KEYS, ("survey",))
+    enabled = checks.boolean(report, body, "enabled", ("survey",), True)
+    texts = {k: checks.text(report, body, k, ("survey",)) for k in ("question", "thanks")}
+    for key, text in texts.items():
+        if enabled and not text and not language.lower().startswith("en"):
+            report.error(
+                ("survey", key),
+                f"has no default in {language!r}",
+                f"write `survey.{key}:` in the line's language",
+            )
+    if (
+        enabled
+        and texts["question"]
+        and not ("1" in texts["question"] and "5" in texts["question"])
+    ):
+        report.warn(
+            ("survey", "question"),
+            "does not say the scale",
+            'say it, e.g. "from 1 to 5"; callers answer with one digit',
+        )
+    given = {k: v for k, v in texts.items() if v}
+    return Survey(enabled=enabled, **given)
 
 
 def check_duplicates(report: Report, lex: Lexicon, sections: dict[str, dict]) -> None:

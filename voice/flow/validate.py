@@ -39,6 +39,7 @@ TOP_KEYS = (
     "human_words",
     "speech",
     "privacy",
+    "survey",
 )
 BUSINESS_KEYS = ("name", "timezone", "hours")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -58,13 +59,14 @@ def build_callflow(data: object, report: Report, path: Path) -> Callflow | None:
     lex = lexicon_for(language)
     business = _business(report, data.get("business"))
     teams, default_team = sections.build_teams(report, data.get("teams"))
-    intents = sections.build_intents(report, data)
+    intents = sections.build_intents(report, data, teams)
     escalations = sections.build_escalations(report, data.get("escalations"), teams, default_team)
     sections.check_answers(report, intents, business.hours.given)
     sections.check_duplicates(report, lex, {"intents": intents, "escalations": escalations})
     texts = _texts(report, data, lex, business.name)
     options = _options(report, data, path, teams)
     _honest_greeting(report, texts.get("greeting", ""), lex, options.get("recording", False))
+    survey = sections.build_survey(report, data.get("survey"), language)
     if report.errors:
         return None
     return Callflow(
@@ -76,6 +78,7 @@ def build_callflow(data: object, report: Report, path: Path) -> Callflow | None:
         teams=teams,
         default_team=default_team,
         path=path,
+        survey=survey,
         **texts,
         **options,
     ).compile()

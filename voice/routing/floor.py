@@ -15,9 +15,10 @@ from voice.routing.agents import FloorError
 from voice.routing.dispatch import Dispatch
 from voice.routing.events import FLOOR, agent_channel
 from voice.routing.outbox import Outbox
-from voice.routing.ports import CallControl, CallControlError
+from voice.routing.ports import CallControl, CallControlError, SurveySender
 from voice.routing.queue import entry_dict, open_entries
 from voice.routing.screen import screen_pop
+from voice.routing.surveys import CHANNELS, send_survey
 from voice.store.db import Database
 from voice.store.models import Agent, Call, Callback, QueueEntry, WrapUp, utcnow
 
@@ -35,8 +36,10 @@ class Floor:
         bus: object,
         control: CallControl,
         clock: Callable[[], dt.datetime] = utcnow,
+        surveys: SurveySender | None = None,
     ):
         self.db, self.lines, self.control, self.clock = db, lines, control, clock
+        self.surveys = surveys  # None: wrap-ups cannot ask for a survey
         self.outbox = Outbox(bus)
         self.dispatch = Dispatch(db, self.outbox, control, clock, self._callflow)
 
@@ -180,10 +183,13 @@ class Floor:
         routing_right: bool | None,
         right_target: str | None = None,
         notes: str = "",
+        survey: str | None = None,
     ) -> dict:
-        """Store the agent's wrap-up and make them available for the next caller."""
+        """Store the agent's wrap-up, send any survey asked for, make the agent available."""
         if disposition not in DISPOSITIONS:
             raise FloorError(f"disposition {disposition!r}: use one of {', '.join(DISPOSITIONS)}")
+        if survey and (survey not in CHANNELS or self.surveys is None):
+            raise FloorError(f"survey {survey!r}: use one of {', '.join(CHANNELS)}, or none")
         with self.db.session() as s:
             agent = people.find_agent(s, agent_id)
             call = s.get(Call, call_id)
@@ -196,6 +202,7 @@ class Floor:
                 routing_right=routing_right,
                 right_target=(right_target or None) if routing_right is False else None,
                 notes=notes.strip(),
+                survey=survey or None,
                 demo=call.demo,
             )
             s.add(row)
@@ -211,6 +218,8 @@ class Floor:
                 "disposition": disposition,
             }
             agent_id, available = agent.id, agent.presence == "available"
+        if survey:
+            out["survey_sent"] = send_survey(self.db, self.lines, self.surveys, call_id, survey)
         if available:
             self.dispatch.dispatch(agent_id)
         return out

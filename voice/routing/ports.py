@@ -17,3 +17,13 @@ class CallControl(Protocol):
 
     def call_agent(self, to: str, from_: str, callback_id: int) -> str:
         """Ring an agent for a callback; return the new call's sid."""
+
+
+class SurveySender(Protocol):
+    """Sends a customer the rating question after a call with a person (SMS or a short call)."""
+
+    def sms(self, to: str, from_: str, body: str) -> str:
+        """Text the question; the reply comes back on the signed /twilio/survey/sms webhook."""
+
+    def voice(self, to: str, from_: str, call_id: int) -> str:
+        """Call the customer to ask it; return the new call's sid."""

@@ -22,6 +22,7 @@ class CallerPlan:
     callback: bool = False  # say "call me back" when offered (in line or after hours)
     voicemail: str = ""  # after hours: leave this message (pressing 2)
     queue_wait_s: float = 60.0  # how long they hold before hanging up
+    rating: str = ""  # asked to rate the call: press this key ("" stays silent)
 
 
 class FloorSide:
@@ -71,6 +72,13 @@ class FloorSide:
         """Hear an offer; answer it if the caller means to, returning the service's reply."""
         for say in gather.iter("Say"):
             report.add("say", say.text or "")
+        if "/survey/" in gather.get("action", ""):
+            if not self.plan.rating:
+                return None
+            report.add("caller", f"presses {self.plan.rating} (rating)")
+            return self.twilio.post(
+                gather.get("action"), {**params, "Digits": self.plan.rating}, report
+            )
         if self.plan.callback:
             report.add("caller", 'says "call me back"')
             self.plan.callback = False  # asked once

@@ -273,3 +273,17 @@ class WrapUp(Base):
     survey: so.Mapped[str | None] = so.mapped_column(sa.String(8))  # sms | voice (issue 6)
     demo: so.Mapped[bool] = so.mapped_column(default=False)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+
+class SurveyResponse(Base):
+    """A caller's 1-5 rating, after an automated answer or after a call with a person."""
+
+    __tablename__ = "survey_responses"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    call_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("calls.id"), index=True)
+    channel: so.Mapped[str] = so.mapped_column(sa.String(8))  # voice | dtmf | sms
+    path: so.Mapped[str] = so.mapped_column(sa.String(10))  # automated | human
+    score: so.Mapped[int] = so.mapped_column()  # 1..5
+    raw: so.Mapped[str] = so.mapped_column(sa.Text, default="")  # what was said, pressed or sent
+    demo: so.Mapped[bool] = so.mapped_column(default=False)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)

@@ -146,10 +146,15 @@ class RecordingCallControl:
         )
 
 
+def uses_twilio(mode: str, account_sid: str) -> bool:
+    """Return True when REST requests go to Twilio: TWILIO_REST=twilio, or unset with an account."""
+    return mode == "twilio" or (not mode and bool(account_sid))
+
+
 def make_call_control(
     mode: str, account_sid: str, auth_token: str, base: PublicBase
 ) -> CallControl:
     """Return Twilio's REST client for mode 'twilio' (or '' with an account), else the fake."""
-    if mode == "twilio" or (not mode and account_sid):
+    if uses_twilio(mode, account_sid):
         return TwilioCallControl(account_sid, auth_token, base)
     return RecordingCallControl(base)

@@ -18,11 +18,13 @@ from voice.calls.actions import (
     Offer,
     Plan,
     Say,
+    Survey,
     Voicemail,
 )
 
 # words Twilio's recognizer should expect in an offer, besides the keys
 OFFER_HINTS = "call me back, callback, call back, message, voicemail, leave a message"
+SURVEY_HINTS = "one, two, three, four, five"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,8 @@ def _waiting(response: VoiceResponse, step: object, urls: Urls) -> None:
             )
         case Offer():
             response.append(_offer(step, base))
+        case Survey():
+            response.append(_survey(step, base))
         case Hold(entry_id=entry, seconds=seconds):
             response.pause(length=seconds)
             response.redirect(f"{base}/twilio/queue/wait?entry={entry}", method="POST")
@@ -107,6 +111,19 @@ def _offer(step: Offer, base: str) -> Gather:
         hints=OFFER_HINTS,
         **kwargs,
     )
+    say = {k: v for k, v in (("voice", step.voice), ("language", step.language)) if v}
+    gather.say(step.text, **say)
+    return gather
+
+
+def _survey(step: Survey, base: str) -> Gather:
+    """Ask for a rating: one key or a spoken number (a question, not a menu: no press-1 tree)."""
+    action = f"{base}/twilio/survey/voice"
+    if step.call_id is not None:
+        action += f"?call={step.call_id}"
+    kwargs = {"language": step.language} if step.language else {}
+    gather = Gather(input="dtmf speech", num_digits=1, action=action, method="POST", timeout=6,
+                    speech_timeout="auto", hints=SURVEY_HINTS, **kwargs)  # fmt: skip
     say = {k: v for k, v in (("voice", step.voice), ("language", step.language)) if v}
     gather.say(step.text, **say)
     return gather

@@ -121,4 +121,4 @@ def xml_response(xml: str) -> Response:
 
 
 # the floor's webhooks (queue, callbacks, after hours) live beside these, on the same blueprint
-from voice.telephony import floor_hooks  # noqa: E402, F401
+from voice.telephony import floor_hooks, survey_hooks  # noqa: E402, F401

@@ -1,0 +1,104 @@
+"""Change a callflow file the way an admin would by hand: one key, comments and order kept.
+
+The file is edited with ruamel.yaml's round-trip mode, so the diff shows only the changed
+line(s). The new text is checked with the same validator as `voice callflows check` before
+it atomically replaces the file; an invalid result leaves the file untouched.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import shutil
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from voice.errors import CallflowInvalid
+from voice.flow.loader import check_callflow
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap long lines the operator wrote
+    yaml.indent(mapping=2, sequence=4, offset=2)  # the style of the shipped callflows
+    return yaml
+
+
+def send_to_people(
+    path: str | Path, intent: str, team: str | None = None, lines: object | None = None
+) -> str:
+    """Set `intents.<intent>.to_people: true` (and `team`); return the unified diff."""
+    return set_to_people(path, intent, True, team, lines)
+
+
+def set_to_people(
+    path: str | Path,
+    intent: str,
+    on: bool = True,
+    team: str | None = None,
+    lines: object | None = None,
+) -> str:
+    """Send an intent to people (on) or back to the assistant; validate, write, reload, diff."""
+    path = Path(path)
+    before = path.read_text(encoding="utf-8")
+    yaml = _yaml()
+    try:
+        data = yaml.load(before)
+    except YAMLError as exc:
+        problem = f"is not valid YAML: {exc}"
+        raise CallflowInvalid(str(path), "(file)", problem, "fix it by hand first") from exc
+    body = _intent_body(path, data, intent)
+    if on:
+        # first in the intent, where an admin sees it at once, and clear of trailing blank
+        # lines and comments, which ruamel keeps with the last key
+        body.pop("to_people", None)
+        body.insert(0, "to_people", True)
+        if team:
+            body.pop("team", None)
+            body.insert(1, "team", team)
+    else:
+        body.pop("to_people", None)
+        body.pop("team", None)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    after = out.getvalue()
+    if after == before:
+        return ""
+    _replace_checked(path, after)
+    if lines is not None:
+        lines.reload()
+    diff = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), str(path), str(path)
+    )
+    return "".join(diff)
+
+
+def _intent_body(path: Path, data: object, intent: str) -> dict:
+    intents = data.get("intents") if isinstance(data, dict) else None
+    if not isinstance(intents, dict) or not isinstance(intents.get(intent), dict):
+        known = ", ".join(intents) if isinstance(intents, dict) else "none"
+        raise CallflowInvalid(
+            str(path), f"intents.{intent}", "no such intent", f"use one of: {known}"
+        )
+    return intents[intent]
+
+
+def _replace_checked(path: Path, text: str) -> None:
+    """Write `text` beside `path`, validate it, then swap it in atomically; else remove it."""
+    # same folder (so relative paths such as greeting_audio resolve) and a name that the
+    # callflow loader's *.yaml glob never picks up
+    temp = path.with_name(f".{path.name}.{os.getpid()}.edit")
+    temp.write_text(text, encoding="utf-8")
+    try:
+        callflow, report = check_callflow(temp)
+        if callflow is None:
+            first = report.errors[0]
+            raise CallflowInvalid(str(path), first.key, first.problem, first.fix)
+        shutil.copymode(path, temp)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
