@@ -7,8 +7,10 @@ import pytest
 from voice.users import create_user
 
 from conftest import ROOT
+from tests_support import CHROMIUM
 
 PASSWORD = "correct horse battery"
+
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -115,3 +117,16 @@ def agent_client(client, make_agent, log_in):
     make_agent("ali", "Ali Agent")
     assert log_in(client, "ali").status_code == 302
     return client
+
+
+@pytest.fixture
+def browser_page():
+    """Return a page in headless Chromium that accepts downloads; never downloads a browser."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        page = browser.new_context(accept_downloads=True).new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()

@@ -2,9 +2,7 @@
 log in, go available, see the caller's story appear live when a call transfers, wrap up."""
 
 import threading
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from voice.sim.caller import Utter
@@ -14,30 +12,10 @@ from voice.store.demo import seed_customers
 from voice.store.models import WrapUp
 
 from conftest import AUTH_TOKEN
-from tests_support import DEMO_LINE
+from tests_support import DEMO_LINE, NEEDS_CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
 MARIA = "+15555550100"  # a demo customer
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (`scripts/setup test` as root)",
-    ),
-]
-
-
-@pytest.fixture
-def browser_page():
-    """Return a fresh page in headless Chromium; never downloads a browser."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+pytestmark = NEEDS_CHROMIUM
 
 
 def place_call_soon(base: str, text: str) -> threading.Thread:

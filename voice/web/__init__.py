@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Iterable
 
 from flask import Blueprint, Flask, Response
@@ -15,6 +16,8 @@ csrf = CSRFProtect()
 assets = Blueprint(
     "web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets"
 )
+# modules that add their views to the admin blueprint
+ADMIN_PAGES = ("analytics", "calls", "intents", "callflows", "customers")
 # what a page may load: only this app's own scripts, styles and forms
 CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 
@@ -22,6 +25,9 @@ CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 
 def init_app(app: Flask, settings: Settings, exempt: Iterable[Blueprint] = ()) -> None:
     """Add sessions, CSRF, the login rate limit and the web blueprints to `app`."""
     from voice.web import admin, auth, console, filters
+
+    for page in ADMIN_PAGES:
+        importlib.import_module(f"voice.web.{page}")
 
     secure = settings.public_base_url.startswith("https://")
     app.config.update(

@@ -1,4 +1,4 @@
-"""Admin pages: the admin home and agent management, through the floor like `voice agents`."""
+"""Admin pages (admins only) and agent management, through the floor like `voice agents`."""
 
 from __future__ import annotations
 
@@ -31,12 +31,6 @@ def _floor():  # noqa: ANN202 - the runtime's Floor
 def _with_teams(form: AgentEditForm) -> AgentEditForm:
     form.teams.choices = [SelectChoice(t, t.replace("_", " ")) for t in _floor().known_teams()]
     return form
-
-
-@bp.get("/")
-def home() -> str:
-    """Show the admin home: links to the admin tools."""
-    return render_template("admin_home.html")
 
 
 @bp.get("/agents")

@@ -15,6 +15,9 @@ _REASONS = {
     "lookup_failed": "data lookup failed",
     "silence": "said nothing",
     "upset": "upset",
+    "followup": "a second request after an answer",
+    "intent": "answered the intent",
+    "sent_to_people": "intent sent to people",
 }
 
 _PRESENCES = {
@@ -50,6 +53,14 @@ def when(iso: str | dt.datetime | None) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def clock(iso: str | dt.datetime | None) -> str:
+    """Return a stored time to the second, "14:05:09", in UTC."""
+    if not iso:
+        return "–"
+    moment = dt.datetime.fromisoformat(iso) if isinstance(iso, str) else iso
+    return moment.astimezone(dt.UTC).strftime("%H:%M:%S")
+
+
 def reason(code: str | None) -> str:
     """Return a routing reason in words: "escalation:fraud" reads "fraud (sensitive topic)"."""
     if not code:
@@ -59,8 +70,37 @@ def reason(code: str | None) -> str:
     return _REASONS.get(code, code.replace("_", " "))
 
 
+def percent(rate: float | None) -> str:
+    """Return a 0..1 rate as "42%", or "–" when there was nothing to count."""
+    if rate is None:
+        return "–"
+    return f"{rate:.1%}" if 0 < rate < 0.1 else f"{rate:.0%}"
+
+
+def cell(value: object, kind: str = "text") -> str:
+    """Return a table cell's value in words, by its column's kind (see `tables.Column`)."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    shown = {
+        "count": lambda v: f"{v:,}",
+        "rate": percent,
+        "seconds": duration,
+        "score": lambda v: f"{v:.1f}",
+        "when": when,
+        "clock": clock,
+        "reason": reason,
+    }.get(kind, str)
+    return shown(value)
+
+
 def register(app: Flask) -> None:
     """Make the filters available to every template."""
+    from voice.web.tables import csv_href
+
+    app.add_template_global(csv_href, "csv_href")
     filters = {"duration": duration, "when": when, "reason": reason, "presence": presence}
+    filters |= {"percent": percent, "cell": cell, "clock": clock}
     for name, function in filters.items():
         app.add_template_filter(function, name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import (
     HiddenField,
@@ -125,4 +126,28 @@ class AgentAddForm(AgentEditForm):
         "Password",
         validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
         description=f"at least {MIN_PASSWORD} characters; `voice users passwd` changes it",
+    )
+
+
+class SendToPeopleForm(FlaskForm):
+    """Send one intent of one line to people (its team optional), as reviewed."""
+
+    callflow = HiddenField(validators=[DataRequired(), Length(max=80)])
+    intent = HiddenField(validators=[DataRequired(), Length(max=80)])
+    team = SelectField("Team that takes these calls", choices=[], validate_choice=False)
+    fingerprint = HiddenField(validators=[Length(max=40)])
+
+    def errors_text(self) -> str:
+        """Return every error of the form in one sentence."""
+        found = [f"{name}: {'; '.join(errors)}" for name, errors in self.errors.items()]
+        return ". ".join(found) or "the form was incomplete"
+
+
+class CustomerImportForm(FlaskForm):
+    """A CSV file of customers to import."""
+
+    file = FileField(
+        "CSV file",
+        validators=[FileRequired("Choose a CSV file to import.")],
+        description="a header line phone,name,email, then one customer a line",
     )

@@ -1,0 +1,112 @@
+"""Admin call pages: the filtered, paged call list and its CSV, and one call's timeline."""
+
+import csv
+import datetime as dt
+import io
+import re
+
+import sqlalchemy as sa
+from analytics_rows import T0, add_call, add_callback, add_score, add_wrap_up
+
+from voice.sim.caller import Utter
+from voice.sim.server import serve
+from voice.sim.twilio import FakeTwilio
+from voice.store.models import Call, CallEvent
+
+from conftest import AUTH_TOKEN
+from tests_support import DEMO_LINE
+
+WEEK = "start=2026-03-01&end=2026-03-07&demo=0"
+ASKED = (("transfer", "asked_for_human", None),)
+TWIML = "<Response><Say>Hi</Say></Response>"
+
+
+def listed_ids(page: str) -> list[int]:
+    return [int(n) for n in re.findall(r'href="/admin/calls/(\d+)"', page)]
+
+
+def test_the_list_filters_by_outcome_reason_intent_number_and_range(admin_client, db):
+    with db.session() as s:
+        served = add_call(s, number="+15125550001").id
+        person = add_call(s, outcome="transferred", decisions=ASKED, number="+15125550002").id
+        orders = add_call(s, decisions=(("answer", "intent", "order_status"),)).id
+        later = add_call(s, at=T0 + dt.timedelta(days=20)).id
+    get = lambda q: listed_ids(admin_client.get(f"/admin/calls?{WEEK}&{q}").text)  # noqa: E731
+    assert get("") == [orders, person, served]  # newest first; the later call is out of range
+    assert get("outcome=transferred") == [person]
+    assert get("reason=asked_for_human") == [person]
+    assert get("intent=order_status") == [orders]
+    assert get("number=550002") == [person]
+    month = admin_client.get("/admin/calls?start=2026-03-01&end=2026-03-31&demo=0").text
+    assert later in listed_ids(month)
+
+
+def test_the_list_pages_by_fifty(admin_client, db):
+    with db.session() as s:
+        ids = [add_call(s, at=T0 + dt.timedelta(minutes=i)).id for i in range(55)]
+    first = admin_client.get(f"/admin/calls?{WEEK}").text
+    assert "55 calls match" in first and "Page 1 of 2" in first
+    assert listed_ids(first) == ids[::-1][:50]
+    nxt = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    assert "start=2026-03-01" in nxt
+    assert listed_ids(admin_client.get(nxt).text) == ids[::-1][50:]
+
+
+def test_the_csv_has_every_matching_call_with_formulas_defused(admin_client, db):
+    with db.session() as s:
+        for i in range(55):
+            add_call(s, at=T0 + dt.timedelta(minutes=i))
+        add_call(s, number='=HYPERLINK("http://evil")', outcome="transferred", decisions=ASKED)
+    response = admin_client.get(f"/admin/calls?{WEEK}&format=csv&table=calls")
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="calls-2026-03-01-to-2026-03-07.csv"'
+    )
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0][:4] == ["Call", "Started", "From", "Callflow"]
+    assert rows[0][4:] == ["Outcome", "Reason", "Intent", "Length"]
+    assert len(rows) == 1 + 56
+    evil = next(r for r in rows if "HYPERLINK" in r[2])
+    assert evil[2] == '\'=HYPERLINK("http://evil")' and evil[5] == "asked_for_human"
+    assert next(r for r in rows[1:] if r[2] != evil[2])[2] == "'+15125550001"
+
+
+def test_a_call_page_tells_its_story_in_order(admin_client, db):
+    with db.session() as s:
+        call = add_call(s, outcome="transferred", decisions=ASKED, bridged_after_s=25,
+                        said="my card is [redacted] help")  # fmt: skip
+        add_callback(s, call)
+        add_wrap_up(s, call, routing_right=False, right_target="team:care")
+        add_score(s, call, 2, path="human", channel="sms")
+        sent = {"path": "/twilio/voice", "xml": TWIML}
+        s.add(CallEvent(call_id=call.id, kind="twiml", at=T0, detail=sent))
+        call_id = call.id
+    page = admin_client.get(f"/admin/calls/{call_id}").text
+    said = page.index("my card is [redacted] help")
+    assert said < page.index("Assistant decided: transfer") < page.index("Agent on the line")
+    escaped = "&lt;Response&gt;&lt;Say&gt;Hi&lt;/Say&gt;&lt;/Response&gt;"
+    assert f'<pre class="code twiml">{escaped}</pre>' in page
+    assert "Callback requested" in page and "routing wrong; should have been team:care" in page
+    assert "2 of 5 for a person, by sms" in page
+    timeline = admin_client.get(f"/admin/calls/{call_id}?format=csv&table=timeline")
+    rows = list(csv.reader(io.StringIO(timeline.text)))
+    assert rows[0] == ["When", "What", "Detail", "TwiML"]
+    assert ["TwiML sent", "/twilio/voice", TWIML] in [r[1:] for r in rows]
+
+
+def test_an_unknown_call_is_a_404(admin_client):
+    assert admin_client.get("/admin/calls/424242").status_code == 404
+
+
+def test_a_simulated_call_moves_the_numbers_and_shows_its_twiml(app, admin_client, db):
+    with serve(app) as base:
+        twilio = FakeTwilio(base, AUTH_TOKEN, fast=True, simulated_text=True)
+        said = [Utter(text="what time do you close today"), Utter()]
+        twilio.call(said, "+15555550177", DEMO_LINE)
+    page = admin_client.get("/admin/").text
+    assert "1 calls from" in page and '100% <span class="unit">self-served' in page
+    with db.session() as s:
+        call_id = s.scalars(sa.select(Call.id)).one()
+    assert listed_ids(admin_client.get("/admin/calls").text) == [call_id]
+    detail = admin_client.get(f"/admin/calls/{call_id}").text
+    assert "what time do you close today" in detail and "Assistant decided: answer" in detail
+    assert re.search(r'<pre class="code twiml">&lt;\?xml.*?&lt;Response&gt;', detail, re.S)

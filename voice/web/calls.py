@@ -1,0 +1,134 @@
+"""Admin call pages: the call list with filters, and one call's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Response, abort, current_app, render_template, request
+
+from voice.analytics import call_detail as load_call
+from voice.analytics import calls as find_calls
+from voice.web.admin import bp
+from voice.web.scope import Scope, scope_of
+from voice.web.tables import Column, Table, export, page_count, page_number, wants_csv
+from voice.web.timeline import describe
+
+PAGE_SIZE = 50
+BATCH = 1000  # the most one analytics query returns at once
+CSV_MAX_ROWS = 100_000
+OUTCOMES = {
+    "self_served": "Self-served",
+    "transferred": "Reached a person",
+    "abandoned": "Hung up",
+    "unanswered": "No one answered",
+}
+REASONS = ("intent", "asked_for_human", "no_match", "low_confidence", "frustration",
+           "repeat_caller", "lookup_failed", "silence")  # fmt: skip
+CALL_COLUMNS = [
+    Column("id", "Call", "call"),
+    Column("started_at", "Started", "when"),
+    Column("from_number", "From"),
+    Column("callflow", "Callflow"),
+    Column("outcome", "Outcome"),
+    Column("reason", "Reason", "reason"),
+    Column("intent", "Intent"),
+    Column("duration_s", "Length", "seconds"),
+]
+
+
+@dataclass(frozen=True)
+class CallFilters:
+    """The call list's own filters, on top of the page scope."""
+
+    outcome: str = ""
+    reason: str = ""
+    intent: str = ""
+    number: str = ""
+
+    def query(self, scope: Scope) -> dict:
+        """Return the analytics filters for these and the scope."""
+        found = {"start": scope.period.start, "end": scope.period.end}
+        found |= {"callflow": scope.callflow, "include_demo": scope.include_demo}
+        return found | {k: v for k, v in vars(self).items() if v}
+
+
+def _filters() -> CallFilters:
+    args = request.args
+    outcome = args.get("outcome", "")
+    return CallFilters(
+        outcome=outcome if outcome in OUTCOMES else "",
+        reason=args.get("reason", "").strip()[:60],
+        intent=args.get("intent", "").strip()[:80],
+        number=args.get("number", "").strip()[:64],
+    )
+
+
+def _intents(scope: Scope) -> list[str]:
+    """Return the intent and escalation names of the callflows in scope, for the filter."""
+    lines = current_app.extensions["voice"].lines
+    names: set[str] = set()
+    for line in [scope.callflow] if scope.callflow else lines.names:
+        callflow = lines.by_name(line)
+        names |= set(callflow.intents) | set(callflow.escalations)
+    return sorted(names)
+
+
+@bp.get("/calls")
+def calls() -> Response | str:
+    """List calls, newest first, by range, callflow, outcome, reason, intent and number."""
+    filters, page = _filters(), page_number()
+    with current_app.extensions["voice"].db.session() as s:
+        scope = scope_of(request.args, s)
+        if wants_csv():
+            found = _all_calls(s, filters.query(scope))
+        else:
+            found = find_calls(s, filters.query(scope), PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    table = Table("calls", "Calls, newest first", CALL_COLUMNS, found["rows"])
+    if wants_csv():
+        return export([table], scope.stem)
+    extra = {k: v for k, v in vars(filters).items() if v}
+    return render_template(
+        "admin/calls.html",
+        scope=scope,
+        filters=filters,
+        table=table,
+        total=found["total"],
+        page=page,
+        pages=page_count(found["total"], PAGE_SIZE),
+        page_args=scope.args(**extra),
+        outcomes=OUTCOMES,
+        reasons=REASONS,
+        intents=_intents(scope),
+        callflows=current_app.extensions["voice"].lines.names,
+    )
+
+
+@bp.get("/calls/<int:call_id>")
+def call_detail(call_id: int) -> Response | str:
+    """Show one call's timeline: words, decisions, TwiML, queue, agents, callbacks, wrap-up."""
+    with current_app.extensions["voice"].db.session() as s:
+        detail = load_call(s, call_id)
+    if detail is None:
+        abort(404, f"No call {call_id}.")
+    table = timeline_table(detail["timeline"])
+    if wants_csv():
+        return export([table], f"call-{call_id}")
+    return render_template("admin/call.html", detail=detail, call=detail["call"], table=table)
+
+
+def timeline_table(moments: list[dict]) -> Table:
+    """Return a call's timeline as rows: when, what happened, and the details in words."""
+    rows = [{"at": m["at"], "kind": m["kind"], **describe(m)} for m in moments]
+    columns = [Column("at", "When", "clock"), Column("what", "What"), Column("detail", "Detail")]
+    return Table("timeline", "Timeline", [*columns, Column("twiml", "TwiML")], rows)
+
+
+def _all_calls(session: object, query: dict) -> dict:
+    """Return every call matching `query` (up to CSV_MAX_ROWS), a page of the backend at a time."""
+    rows: list[dict] = []
+    while len(rows) < CSV_MAX_ROWS:
+        found = find_calls(session, query, BATCH, len(rows))
+        rows += found["rows"]
+        if len(found["rows"]) < BATCH:
+            break
+    return {"total": len(rows), "rows": rows[:CSV_MAX_ROWS]}

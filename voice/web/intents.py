@@ -1,0 +1,105 @@
+"""'Where automation hurts': each intent, the assistant against people, and the one-click fix."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, flash, render_template, request
+
+from voice.analytics import per_intent
+from voice.errors import CallflowError
+from voice.web.admin import bp
+from voice.web.forms import ActionForm, SendToPeopleForm
+from voice.web.people import apply, preview
+from voice.web.scope import scope_of
+from voice.web.tables import Column, Table, export, wants_csv
+
+INTENT_COLUMNS = [
+    Column("intent", "Intent"),
+    Column("volume", "Calls", "count"),
+    Column("self_served_rate", "Self-served", "rate"),
+    Column("repeat_within_7d_rate", "Called again within 7 days", "rate"),
+    Column("repeat_automated", "… after the assistant", "rate"),
+    Column("repeat_human", "… after a person", "rate"),
+    Column("csat_automated", "CSAT, assistant", "score"),
+    Column("csat_human", "CSAT, people", "score"),
+    Column("misroutes", "Misroutes (agents)", "count"),
+    Column("hurts", "Automation hurts"),
+    Column("why", "Why"),
+]
+
+
+def intent_rows(rows: list[dict]) -> list[dict]:
+    """Return per-intent rows with each path's repeat rate lifted out for the table."""
+    return [
+        {
+            **row,
+            "repeat_automated": row["automated"]["repeat_rate"],
+            "repeat_human": row["human"]["repeat_rate"],
+        }
+        for row in rows
+    ]
+
+
+def automated_intents(callflow_name: str | None) -> dict[str, set[str]]:
+    """Return, per loaded callflow in scope, the intents the assistant still answers itself."""
+    lines = current_app.extensions["voice"].lines
+    names = [callflow_name] if callflow_name else lines.names
+    return {
+        name: {key for key, i in lines.by_name(name).intents.items() if not i.to_people}
+        for name in names
+    }
+
+
+@bp.get("/intents")
+def intents() -> Response | str:
+    """Show every intent's figures, automated path against people, worst first."""
+    with current_app.extensions["voice"].db.session() as s:
+        scope = scope_of(request.args, s)
+        rows = intent_rows(per_intent(s, scope.period, scope.callflow, scope.include_demo))
+    table = Table("intents", "Intents: the assistant against people", INTENT_COLUMNS, rows)
+    if wants_csv():
+        return export([table], scope.stem)
+    return render_template(
+        "admin/intents.html",
+        scope=scope,
+        table=table,
+        automated=automated_intents(scope.callflow),
+        callflows=current_app.extensions["voice"].lines.names,
+        form=ActionForm(formdata=None),
+    )
+
+
+@bp.post("/intents/send-to-people")
+def send_to_people() -> tuple[str, int] | str:
+    """Show the change to the callflow file that would send an intent to people, to confirm."""
+    form = SendToPeopleForm()
+    if not form.validate_on_submit():
+        return _refused(form.errors_text())
+    try:
+        change = preview(form.callflow.data, form.intent.data, form.team.data or None)
+    except (CallflowError, ValueError) as exc:
+        return _refused(str(exc))
+    return render_template("admin/send_to_people.html", form=form, change=change)
+
+
+@bp.post("/intents/send-to-people/apply")
+def apply_send_to_people() -> tuple[str, int] | str:
+    """Write the confirmed change into the callflow file, reload, and show the diff made."""
+    form = SendToPeopleForm()
+    if not form.validate_on_submit():
+        return _refused(form.errors_text())
+    try:
+        change = apply(form.callflow.data, form.intent.data, form.team.data or None,
+                       form.fingerprint.data)  # fmt: skip
+    except (CallflowError, ValueError) as exc:
+        return _refused(str(exc))
+    flash(
+        f"{form.intent.data} on {form.callflow.data} now goes to people. "
+        "The callflow was checked, saved and reloaded; new calls follow it at once.",
+        "info",
+    )
+    return render_template("admin/send_to_people.html", form=form, change=change, done=True)
+
+
+def _refused(message: str) -> tuple[str, int]:
+    text = f"Nothing was changed: {message}"
+    return render_template("error.html", code=400, message=text), 400

@@ -1,0 +1,103 @@
+"""Tables shown on admin pages, each also downloadable as CSV from the same view."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Response, abort, request, url_for
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its key in each row, its heading, and how a page shows its values."""
+
+    key: str
+    label: str
+    kind: str = "text"  # text | count | rate | seconds | score | when | reason | call
+
+
+@dataclass
+class Table:
+    """Rows under named columns, with a slug that names the CSV download."""
+
+    name: str
+    caption: str
+    columns: Sequence[Column]
+    rows: Sequence[Mapping[str, Any]] = field(default_factory=list)
+
+
+def csv_cell(value: Any) -> str:
+    """Return a value as CSV text that no spreadsheet will run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1 else f"{value:.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_text(table: Table) -> str:
+    """Return the table as CSV: a header row of column headings, then one row per row."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.label for c in table.columns])
+    for row in table.rows:
+        writer.writerow([csv_cell(row.get(c.key)) for c in table.columns])
+    return out.getvalue()
+
+
+def csv_response(table: Table, stem: str = "") -> Response:
+    """Return the table as a CSV attachment named after it (and `stem`, e.g. the date range)."""
+    filename = "-".join(p for p in (table.name, stem) if p) + ".csv"
+    return Response(
+        csv_text(table),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def wants_csv() -> bool:
+    """Return True when the request asks for a CSV download (`?format=csv`)."""
+    return request.args.get("format") == "csv"
+
+
+def export(tables: Sequence[Table], stem: str = "") -> Response:
+    """Return the CSV of the table named by `?table=` (the first when not named)."""
+    wanted = request.args.get("table") or tables[0].name
+    for table in tables:
+        if table.name == wanted:
+            return csv_response(table, stem)
+    abort(404, f"No table {wanted!r} on this page.")
+
+
+def csv_url_args(table: Table) -> dict[str, str]:
+    """Return the current page's query with the CSV download of `table` asked for."""
+    args = {k: v for k, v in request.args.items() if k not in ("page", "format", "table")}
+    return {**args, "format": "csv", "table": table.name}
+
+
+def csv_href(table: Table) -> str:
+    """Return the link that downloads `table` as CSV from the page showing it."""
+    return url_for(request.endpoint or "", **(request.view_args or {}), **csv_url_args(table))
+
+
+def page_number() -> int:
+    """Return the page asked for by `?page=` (1 when missing or not a number)."""
+    page = request.args.get("page", "1")
+    return max(int(page), 1) if page.isdigit() else 1
+
+
+def page_count(total: int, size: int) -> int:
+    """Return how many pages of `size` rows `total` rows fill (at least one)."""
+    return max(1, -(-total // size))
