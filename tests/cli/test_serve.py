@@ -58,8 +58,12 @@ def served(tmp_path):
         yield base
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
         log.close()
+        try:  # gunicorn gives in-flight requests up to graceful_timeout (30 s) to finish
+            proc.wait(timeout=45)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            pytest.fail("voice serve did not stop:\n" + (tmp_path / "serve.log").read_text())
 
 
 def test_voice_serve_migrates_seeds_and_handles_a_whole_call(served):
