@@ -9,7 +9,7 @@ from voice.sim.caller import Utter
 from voice.sim.server import serve
 from voice.sim.twilio import FakeTwilio
 from voice.store.demo import seed_customers
-from voice.store.models import Agent, Call, Callback, WrapUp
+from voice.store.models import Agent, Call, Callback, CallEvent, WrapUp
 
 from conftest import AUTH_TOKEN
 from tests_support import DEMO_LINE
@@ -177,3 +177,15 @@ def test_a_login_without_an_agent_profile_is_told_how_to_get_one(admin_client):
     response = admin_client.get("/console/")
     assert response.status_code == 404
     assert "no agent profile" in response.text
+
+
+def test_a_wrap_up_can_ask_the_caller_for_a_text_survey(app, available, db, csrf_of):
+    place_call(app, "representative, i want to return a tent")
+    page = available.get("/console/").text
+    answer = {"ticket": ticket_of(page), "disposition": "resolved", "routing_right": "yes",
+              "right_target": "", "survey": "sms", "csrf_token": csrf_of(page)}  # fmt: skip
+    assert available.post("/console/wrap-up", data=answer).status_code == 302
+    with db.session() as s:
+        assert s.scalars(sa.select(WrapUp.survey)).one() == "sms"
+        kinds = s.scalars(sa.select(CallEvent.kind)).all()
+    assert "survey_sent" in kinds

@@ -141,7 +141,8 @@ def wrap_up() -> Response:
         return redirect(url_for(".page"))
     right = form.routing_right.data == "yes"
     target, notes = form.right_target.data or None, form.notes.data or ""
-    if _try(_floor().wrap_up, agent["id"], call_id, form.disposition.data, right, target, notes):
+    answers = (form.disposition.data, right, target, notes, form.survey.data or None)
+    if _try(_floor().wrap_up, agent["id"], call_id, *answers):
         flash("Wrap-up saved.", "info")
     return redirect(url_for(".page"))
 

@@ -49,6 +49,16 @@ class WrapUpForm(FlaskForm):
     )
     right_target = SelectField("What would have been right?", choices=[], validate_choice=True)
     notes = TextAreaField("Notes", validators=[Length(max=4000)])
+    survey = RadioField(
+        "Ask the caller to rate the call?",
+        choices=[
+            SelectChoice("", "No"),
+            SelectChoice("sms", "By text message"),
+            SelectChoice("voice", "By a short call"),
+        ],
+        default="",
+        validate_choice=True,
+    )
 
     def offer_targets(self, callflow: object | None, teams: list[str]) -> None:
         """Offer the callflow's intents and teams as what the routing should have been."""
