@@ -52,7 +52,7 @@ class WrapUpForm(FlaskForm):
     survey = RadioField(
         "Ask the caller to rate the call?",
         choices=[
-            SelectChoice("", "No"),
+            SelectChoice("", "Don't ask"),
             SelectChoice("sms", "By text message"),
             SelectChoice("voice", "By a short call"),
         ],
