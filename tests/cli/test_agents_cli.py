@@ -53,9 +53,10 @@ def test_agents_set_refuses_an_unknown_agent(tmp_path, monkeypatch):
 
 def test_demo_calls_places_several_calls_at_once(tmp_path, monkeypatch):
     run(tmp_path, monkeypatch, "agents", "add", *MARIA, "--team", "general", "--team", "care",
-        "--team", "security", "--language", "en", "--wrap-up", "0")  # fmt: skip
+        "--team", "security", "--language", "en", "--wrap-up", "60")  # fmt: skip
     run(tmp_path, monkeypatch, "agents", "set", "maria", "--presence", "available")
     monkeypatch.setattr("voice.flow.model.Callflow.is_open", lambda self, now: True)
+    # one agent, in wrap-up for a minute after her call: whoever comes second must wait in line
     result = run(tmp_path, monkeypatch, "demo", "calls", "3", "--hold", "3")
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
