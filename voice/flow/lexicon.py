@@ -44,16 +44,10 @@ URGENT = frozenset({"medical", "danger"})  # priority when no escalation sets on
 
 @dataclass(frozen=True)
 class TopicWords:
-    """How to spot a topic: any phrase, or a `near` word close to a `with_` word (or any pair)."""
+    """How to spot a topic: any phrase, or a word of a pair's first list close to its second's."""
 
     phrases: tuple[str, ...] = ()
-    near: tuple[str, ...] = ()
-    with_: tuple[str, ...] = ()
     pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
-
-    def all_pairs(self) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
-        """Return every (near, with) pair, the `near`/`with_` fields included."""
-        return ((self.near, self.with_), *self.pairs) if self.near else self.pairs
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ class Signals:
         self._topics = {
             name: _Topic(
                 PhraseSet(w.phrases, lex),
-                tuple((PhraseSet(a, lex), PhraseSet(b, lex)) for a, b in w.all_pairs()),
+                tuple((PhraseSet(a, lex), PhraseSet(b, lex)) for a, b in w.pairs),
             )
             for name, w in lex.topics.items()
         }
