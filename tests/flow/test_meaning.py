@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from voice.flow import Utterance, decide, load_callflow, model
+from voice.flow import Utterance, decide, load_callflow, model, semantic
 
 from .conftest import DESIGN_EXAMPLE
 
@@ -58,12 +58,19 @@ def test_callers_with_no_story_keep_the_default_team(utility, open_now, said):
     assert (decision.action, decision.team) == ("transfer", "general")
 
 
-def test_meaning_never_answers_a_caller(utility, open_now):
-    decision = decide(utility, Utterance("my lights went out is there a map"), open_now)
-    assert decision.reason != "escalation:emergency"
-    assert decision.action in ("answer", "transfer")
-    if decision.action == "answer":
-        assert "meaning" not in decision.detail
+def test_meaning_only_picks_the_team_of_a_transfer_never_an_answer(utility, open_now, monkeypatch):
+    # However close in meaning an escalation looks, a clear question is still answered …
+    closest = semantic.Closest("emergency", 0.99)
+    monkeypatch.setattr(semantic.MeaningIndex, "closest_escalation", lambda self, text: closest)
+    answered = decide(utility, Utterance("how do i pay my bill online"), open_now)
+    assert (answered.action, answered.intent) == ("answer", "pay_bill")
+    # … and only a caller already going to a person is steered to that escalation's team.
+    unsure = decide(utility, Utterance("something about my neighbour"), open_now)
+    assert (unsure.action, unsure.reason, unsure.team) == (
+        "transfer",
+        "escalation:emergency",
+        "dispatch",
+    )
 
 
 def test_without_the_embedding_model_words_alone_still_decide(monkeypatch, open_now):
