@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import sqlalchemy as sa
+from scratch_pg import fresh_database  # beside this script
 
 from voice import analytics
 from voice.analytics.demo import seed_demo
@@ -23,20 +23,6 @@ from voice.store.db import Database
 
 ROOT = Path(__file__).resolve().parents[1]
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/voice_bench_analytics"
-
-
-def fresh_pg(url: str) -> bool:
-    target = sa.engine.make_url(url)
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-        return True
-    except sa.exc.SQLAlchemyError:
-        return False
-    finally:
-        admin.dispose()
 
 
 def timed(work) -> float:  # noqa: ANN001 - any zero-argument callable
@@ -82,7 +68,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         bench(f"sqlite:///{tmp}/bench.db")
-    if args.pg != "off" and fresh_pg(args.pg):
+    if args.pg != "off" and fresh_database(args.pg):
         bench(args.pg)
     return 0
 

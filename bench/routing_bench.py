@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import sqlalchemy as sa
+from scratch_pg import fresh_database  # beside this script
 
 from voice.flow.model import Callflow
 from voice.runtime import Runtime
@@ -72,21 +73,6 @@ def run(rt: Runtime, calls: int, agents: int, threads: int) -> dict:
     }
 
 
-def pg_reachable(url: str) -> bool:
-    admin = sa.create_engine(sa.engine.make_url(url).set(database="postgres"),
-                             isolation_level="AUTOCOMMIT")  # fmt: skip
-    try:
-        with admin.connect() as conn:
-            name = sa.engine.make_url(url).database
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        return True
-    except sa.exc.SQLAlchemyError:
-        return False
-    finally:
-        admin.dispose()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=60)
@@ -98,7 +84,7 @@ def main() -> int:
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         urls = {"sqlite": f"sqlite:///{tmp}/bench.db"}
-        if args.pg != "off" and pg_reachable(args.pg):
+        if args.pg != "off" and fresh_database(args.pg):
             urls["postgresql"] = args.pg
         for name, url in urls.items():
             rt = runtime(url, Path(tmp) / name)
