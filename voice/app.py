@@ -7,6 +7,8 @@ import threading
 
 from flask import Flask, jsonify
 
+from voice.nlu.catalog import entry_for_language
+from voice.nlu.models import nlu_model_status
 from voice.runtime import Runtime
 from voice.settings import Settings
 
@@ -44,6 +46,8 @@ def readiness(rt: Runtime) -> dict:
         for lang, ok in speech.items()
         if not ok
     ]
+    understanding = nlu_model_status(rt.lines.languages, rt.settings)
+    problems += _understanding_problems(understanding)
     database = rt.db.ping()
     if not database:
         problems.append("database unreachable: calls still reach a person via the fallback")
@@ -52,10 +56,32 @@ def readiness(rt: Runtime) -> dict:
         "database": "ok" if database else "unreachable",
         "callflows": rt.lines.names,
         "speech": rt.speech.status(),
+        "understanding": understanding,
         "fallback_number": bool(rt.settings.fallback_number)
         or all(rt.lines.by_name(n).fallback_number for n in rt.lines.names),
         "problems": problems,
     }
+
+
+def _understanding_problems(status: dict[str, dict[str, str]]) -> list[str]:
+    """Say, per language, what a missing or corrupt understanding model costs and the fix."""
+    problems = []
+    for lang, model in status.items():
+        entry = entry_for_language(lang)
+        command = f"`voice models download {entry.name}`" if entry else ""
+        if "missing" in model:
+            fix = f"run {command}" if entry else f"set NLU_MODEL_{lang.split('-')[0].upper()}"
+            problems.append(
+                f"no understanding model for {lang}: the assistant answers only close matches "
+                f"of its own examples ({fix})"
+            )
+        elif "corrupt" in model:
+            fix = f"run {command} to reinstall it" if entry else "replace its files"
+            problems.append(
+                f"understanding model {model['model']} for {lang} is corrupt "
+                f"({model['corrupt']}): it may fail to load or misjudge callers ({fix})"
+            )
+    return problems
 
 
 def health(rt: Runtime):  # noqa: ANN201 - a Flask response

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     default_callflow: str = Field("", alias="DEFAULT_CALLFLOW")  # name; default: the only/first one
     fallback_number: str = Field("", alias="FALLBACK_NUMBER")  # line-level last resort
     vosk_model_path: str = Field("", alias="VOSK_MODEL_PATH")
+    nlu_model_path: str = Field("", alias="NLU_MODEL_PATH")  # an understanding model, or a folder
     models_dir: Path = Field(Path("var/models"), alias="MODELS_DIR")
     model_list_url: str = Field(
         "https://alphacephei.com/vosk/models/model-list.json", alias="VOSK_MODEL_LIST_URL"
@@ -80,3 +81,9 @@ class Settings(BaseSettings):
         key = "VOSK_MODEL_" + language.upper().replace("-", "_")
         short = "VOSK_MODEL_" + language.split("-")[0].upper()
         return os.environ.get(key) or os.environ.get(short) or ""
+
+    def nlu_model_for(self, language: str) -> str:
+        """Return NLU_MODEL_<LANG> (e.g. NLU_MODEL_EN) for a language's primary subtag, else ''."""
+        import os
+
+        return os.environ.get("NLU_MODEL_" + language.split("-")[0].upper(), "")

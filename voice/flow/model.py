@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from voice.flow.confidence import Calibration, calibration_for
 from voice.flow.hours import Hours
 from voice.flow.lexicon import Lexicon, lexicon_for
 from voice.flow.lexicon_en import ENGLISH
@@ -18,6 +19,7 @@ from voice.flow.semantic import MeaningIndex, english_embedder
 from voice.flow.signals import Signals
 from voice.flow.text import PhraseSet, normalise
 from voice.flow.types import Priority
+from voice.flow.understand import OUT_OF_SCOPE, ExampleIndex
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 GENERAL = "general"  # the implied default team when a callflow names none
@@ -135,6 +137,9 @@ class Callflow:
     speech_grammar: bool = False
     # Values that look like long digit strings but are needed (order numbers): kept unredacted.
     privacy_keep: tuple[str, ...] = ()
+    # What callers said that the assistant must not answer (taught from labelled calls): an
+    # utterance closer to these than to any intent goes to a person.
+    out_of_scope: tuple[str, ...] = ()
     description: str = ""
     path: Path | None = None
 
@@ -208,6 +213,28 @@ class Callflow:
         return MeaningIndex(embedder, docs)
 
     @cached_property
+    def understanding(self) -> ExampleIndex | None:
+        """Return the examples as sentence vectors, when an understanding model serves the line."""
+        from voice.nlu.encoder import encoder_for
+
+        encoder = encoder_for(self.language)
+        if encoder is None:
+            return None
+        docs = [(OUT_OF_SCOPE, "", text) for text in self.out_of_scope]
+        for kind, items in (("intent", self.intents), ("escalation", self.escalations)):
+            for name, item in items.items():
+                docs.append((kind, name, name.replace("_", " ")))
+                docs.extend((kind, name, example) for example in item.examples)
+        answers = {name: intent.answer for name, intent in self.intents.items()}
+        return ExampleIndex(encoder, self.lexicon, docs, answers)
+
+    @cached_property
+    def calibration(self) -> Calibration | None:
+        """Return the learned confidence for the line's understanding model, if it has one."""
+        index = self.understanding
+        return calibration_for(index.embedder.id) if index else None
+
+    @cached_property
     def team_names_by_phrase(self) -> dict[str, str]:
         """Return team keys by the display names callers may say ("front desk")."""
         return {t.name: t.key for t in self.teams.values() if t.name}
@@ -246,5 +273,6 @@ class Callflow:
     def compile(self) -> Callflow:
         """Build the matcher and detectors now rather than on the first call."""
         _ = self.signals, self.matcher, self.meaning, self.topic_routes, self.topic_claims
+        _ = self.understanding, self.calibration
         _ = self.team_names
         return self

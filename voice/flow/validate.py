@@ -40,6 +40,7 @@ TOP_KEYS = (
     "speech",
     "privacy",
     "survey",
+    "out_of_scope",
 )
 BUSINESS_KEYS = ("name", "timezone", "hours")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -198,6 +199,9 @@ def _options(report: Report, data: dict, path: Path, teams: dict) -> dict:
     if data.get("human_words") is not None:
         words = checks.string_list(report, data["human_words"], ("human_words",), "words")
         opts["human_words"] = tuple(words)
+    if data.get("out_of_scope") is not None:
+        said = checks.string_list(report, data["out_of_scope"], ("out_of_scope",), "utterances")
+        opts["out_of_scope"] = tuple(said)
     opts["speech_grammar"] = _speech(report, data.get("speech"))
     opts["privacy_keep"] = _privacy(report, data.get("privacy"))
     return opts

@@ -1,0 +1,1 @@
+"""Understanding models: sentence embeddings found, verified and run like the speech models."""
