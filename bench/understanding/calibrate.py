@@ -1,8 +1,9 @@
 """Fit the learned confidence (voice/flow/confidence.py) on labelled lines; shared by the scripts.
 
 A row is one labelled utterance that reached the matcher with an intent closest: its features,
-and whether that intent is what the caller wanted. The fit is an L2-regularised logistic
-regression (Newton's method, numpy only). The answer bar is the lowest probability that keeps
+and whether that intent is what the caller wanted. Rows come from each line as it is, and as if
+it had been taught half its labelled calls, so the confidence also holds for a taught line.
+The fit is an L2-regularised logistic regression (Newton's method, numpy only). The answer bar is the lowest probability that keeps
 wrong answers at or below `target` of *all* the fitted lines' utterances, as the benchmark counts.
 """
 
@@ -14,14 +15,17 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from voice.flow import decide
+from voice.flow.cases import Case
 from voice.flow.confidence import Calibration
+from voice.flow.teach import addition_for, with_additions
 from voice.flow.text import normalise
 from voice.flow.types import CallerContext, Utterance
 
 FEATURES = (
     "score", "margin", "escalation_margin", "nearest", "out_of_scope_gap", "weak_part",
     "length", "lexical", "lexical_top", "agree", "answer", "answer_margin", "unknown",
-    "unknown_to_label", "lexical_lead", "lexical_sure",
+    "unknown_to_label", "lexical_lead", "lexical_sure", "examples", "votes",
+    "nearest_lead", "centre", "centre_lead",
 )  # fmt: skip
 L2 = 1.0
 TARGET = 0.005  # at most 0.5% wrong on the fitted lines: lands near 1% on unseen ones
@@ -40,7 +44,7 @@ class Row:
     right: bool
 
 
-def rows_for(callflow, cases: list[dict]) -> list[Row]:  # noqa: ANN001 - a loaded Callflow
+def rows_for(callflow, cases: list[Case]) -> list[Row]:  # noqa: ANN001 - a loaded Callflow
     """Return the rows of one line's labelled cases (the matcher never answers while probing)."""
     kept = callflow.__dict__.get("calibration")
     callflow.__dict__["calibration"] = replace(NEVER, model_id=callflow.understanding.embedder.id)
@@ -48,21 +52,44 @@ def rows_for(callflow, cases: list[dict]) -> list[Row]:  # noqa: ANN001 - a load
     rows = []
     try:
         for case in cases:
-            context = CallerContext(number="+15550000000", now=now,
-                                    calls_today=case.get("calls_today", 0))  # fmt: skip
-            utterance = Utterance(case["text"], confidence=case.get("confidence", 0.9))
-            decision = decide(callflow, utterance, context)
+            context = CallerContext("+15550000000", now, calls_today=case.calls_today)
+            decision = decide(callflow, Utterance(case.text, case.confidence), context)
             closest = decision.detail.get("closest")
             if not closest or closest[0] != "intent":
                 continue
-            text = normalise(case["text"], callflow.lexicon)
+            text = normalise(case.text, callflow.lexicon)
             index = callflow.understanding
             reading = index.weigh_parts(index.read(text, callflow.matcher.rank(text)), text)
             values = tuple(reading.features[f] for f in FEATURES)
-            rows.append(Row(callflow.name, values, case["expect"] == f"answer:{closest[1]}"))
+            rows.append(Row(callflow.name, values, case.expect == f"answer:{closest[1]}"))
     finally:
         callflow.__dict__["calibration"] = kept
     return rows
+
+
+def halves(cases: list[Case]) -> tuple[list[Case], list[Case]]:
+    """Split cases into two halves with each label alternating between them (deterministic)."""
+    ordered = sorted(cases, key=lambda c: (c.expect, c.line))
+    return ordered[0::2], ordered[1::2]
+
+
+def taught_rows(callflow, cases: list[Case]) -> list[Row]:  # noqa: ANN001
+    """Return rows from a line that knows half its cases as examples, read on the other half.
+
+    Every labelled case of the known half is added, as a line taught from its past calls
+    would hold them; both halves take a turn.
+    """
+    rows = []
+    for known, scored in (halves(cases), halves(cases)[::-1]):
+        taught = with_additions(callflow, [addition_for(c) for c in known])
+        rows += rows_for(taught, scored)
+    return rows
+
+
+def line_rows(line) -> list[Row]:  # noqa: ANN001 - lines.Line
+    """Return a line's rows as it is today and as if taught from half its calls."""
+    cases = line.as_cases()
+    return rows_for(line.callflow, cases) + taught_rows(line.callflow, cases)
 
 
 def fit(rows: list[Row], utterances: int, model_id: str, target: float = TARGET) -> Calibration:

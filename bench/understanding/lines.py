@@ -12,7 +12,7 @@ from voice.flow.model import Callflow
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 # The project's own labelled lines: the confidence is fitted on these (leave one line out).
-TRAINING_SETS = (HERE, HERE / "heldout", HERE / "heldout2")
+TRAINING_SETS = (HERE, HERE / "heldout", HERE / "heldout2", HERE / "teachdev")
 # Written blind by helpers who never read voice/flow/; never fitted or tuned on.
 BLIND_SETS = (HERE / "heldout3", HERE / "heldout4")
 
@@ -25,6 +25,13 @@ class Line:
     callflow: Callflow
     cases: list[dict]
     load_s: float = 0.0
+
+    def as_cases(self) -> list:
+        """Return the utterances as voice.flow.cases.Case objects."""
+        from voice.flow.cases import Case
+
+        return [Case(c["expect"], c["text"], n, c.get("calls_today", 0), c.get("confidence", 0.9))
+                for n, c in enumerate(self.cases, 1)]  # fmt: skip
 
 
 def callflow_path(base: Path, name: str) -> Path:
@@ -48,3 +55,8 @@ def load_lines(sets: tuple[Path, ...] | list[Path], names: list[str] | None = No
             callflow = load_callflow(callflow_path(base, path.stem))
             lines.append(Line(base, callflow, read_cases(path), time.perf_counter() - started))
     return lines
+
+
+def load_names(sets: tuple[Path, ...] = TRAINING_SETS) -> list[str]:
+    """Return the line names in some sets, without loading them."""
+    return [p.stem for base in sets for p in sorted((base / "utterances").glob("*.jsonl"))]

@@ -24,8 +24,8 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from calibrate import fit, rows_for  # noqa: E402
-from lines import BLIND_SETS, TRAINING_SETS, Line, load_lines  # noqa: E402
+from calibrate import fit, halves, line_rows  # noqa: E402
+from lines import BLIND_SETS, TRAINING_SETS, Line, load_lines, load_names  # noqa: E402
 
 from voice.flow.cases import Case, Figures, replay  # noqa: E402
 from voice.flow.teach import teach  # noqa: E402
@@ -40,29 +40,18 @@ def rss_mib() -> float:
         return int(f.read().split()[1]) * 4096 / 2**20
 
 
-def as_cases(line: Line) -> list[Case]:
-    return [Case(c["expect"], c["text"], n, c.get("calls_today", 0), c.get("confidence", 0.9))
-            for n, c in enumerate(line.cases, 1)]  # fmt: skip
-
-
-def halves(cases: list[Case]) -> tuple[list[Case], list[Case]]:
-    """Split cases into two halves with each label alternating between them (deterministic)."""
-    ordered = sorted(cases, key=lambda c: (c.expect, c.line))
-    return ordered[0::2], ordered[1::2]
-
-
 def leave_one_out(lines: list[Line]) -> None:
     """Give each training line a confidence fitted on the other training lines only."""
     training = [line for line in lines if line.set in TRAINING_SETS]
     if not training or training[0].callflow.understanding is None:
         return
-    rows = {line.callflow.name: rows_for(line.callflow, line.cases) for line in training}
-    sizes = {line.callflow.name: len(line.cases) for line in training}
-    everyone = load_lines(TRAINING_SETS) if len(training) < 11 else training
-    for other in everyone:
+    rows = {line.callflow.name: line_rows(line) for line in training}
+    sizes = {line.callflow.name: 2 * len(line.cases) for line in training}  # untaught and taught
+    names = {line.callflow.name for line in training}
+    for other in load_lines(TRAINING_SETS) if len(names) < len(load_names()) else []:
         if other.callflow.name not in rows:
-            rows[other.callflow.name] = rows_for(other.callflow, other.cases)
-            sizes[other.callflow.name] = len(other.cases)
+            rows[other.callflow.name] = line_rows(other)
+            sizes[other.callflow.name] = 2 * len(other.cases)
     model_id = training[0].callflow.understanding.embedder.id
     for line in training:
         name = line.callflow.name
@@ -123,7 +112,7 @@ def main() -> int:
         total, times, misses = Figures(), [], []
         taught_cold, taught_after = Figures(), Figures()
         for line in chosen:
-            cases = as_cases(line)
+            cases = line.as_cases()
             if line.callflow.understanding is not None:
                 line.callflow.understanding.embedder.forget()
             figures, t, outcomes = timed_replay(line.callflow, cases)

@@ -1,4 +1,5 @@
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,15 @@ def dental() -> Callflow:
 def open_now() -> CallerContext:
     """A Wednesday at noon in Chicago: the demo store is open."""
     return CallerContext(number="+15551234567", now=CHICAGO_WEDNESDAY_NOON)
+
+
+def words_only(callflow: Callflow) -> Callflow:
+    """Return a copy of the line as it decides with no understanding model installed."""
+    copy = replace(callflow)
+    copy.__dict__["understanding"] = None  # a cached property: this copy never loads one
+    return copy
+
+
+@pytest.fixture(scope="session")
+def demo_words(demo) -> Callflow:
+    return words_only(demo)

@@ -255,8 +255,19 @@ def test_confidence_at_the_threshold_is_answered(demo, open_now):
 )
 def test_out_of_scope_questions_go_to_a_person(demo, open_now, said):
     decision = decide(demo, Utterance(said), open_now)
-    assert (decision.action, decision.reason) == ("transfer", "no_match")
-    assert decision.team == "general"
+    assert decision.action == "transfer"
+    assert decision.reason == "no_match" or decision.reason.startswith("escalation:")
+    assert decision.priority != "urgent"
+
+
+@pytest.mark.parametrize(
+    "said", ["do you sell cars", "tell me a joke", "can i pay my electric bill"]
+)
+def test_without_understanding_out_of_scope_questions_reach_the_default_team(
+    demo_words, open_now, said
+):
+    decision = decide(demo_words, Utterance(said), open_now)
+    assert (decision.action, decision.reason, decision.team) == ("transfer", "no_match", "general")
 
 
 def test_every_transfer_says_the_handoff_line_for_its_team(demo, open_now):

@@ -62,7 +62,105 @@ def _check_one(file: Path) -> bool:
         f"ok {file}: {callflow.name} ({callflow.language}): {len(callflow.intents)} intents, "
         f"{len(callflow.escalations)} escalations, {len(callflow.teams)} teams"
     )
-    return False
+    return _replay_cases(file, callflow)
+
+
+def _replay_cases(file: Path, callflow: Callflow) -> bool:
+    """Replay NAME.cases.tsv beside the file; return True when a case is answered wrongly."""
+    from voice.flow.cases import cases_path, read_cases, replay, unknown_labels
+
+    path = cases_path(file)
+    if not path.exists():
+        return False
+    try:
+        cases = read_cases(path)
+    except CallflowError as exc:
+        click.secho(f"error: {exc}", fg="red", err=True)
+        return True
+    unknown = unknown_labels(callflow, cases)
+    for problem in unknown:
+        click.secho(f"error: {path}: {problem} (fix: rename the label or remove the line)",
+                    fg="red", err=True)  # fmt: skip
+    result = replay(callflow, cases)
+    for outcome in result.outcomes:
+        if outcome.wrong:
+            case = outcome.case
+            click.secho(
+                f"error: {path}: line {case.line}: {case.text!r} expected {case.expect}, "
+                f"got {outcome.got} (fix: `voice callflows teach {file} {path}`, or edit examples)",
+                fg="red",
+                err=True,
+            )
+    misses = sum(o.verdict == "miss" for o in result.outcomes)
+    click.echo(f"   cases {path.name}: {result.figures.summary()}; {misses} to a person (safe)")
+    return bool(unknown) or result.figures.wrong > 0
+
+
+@callflows.command("teach")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("labelled", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def teach_command(path: Path, labelled: Path) -> None:
+    """Teach the callflow at PATH from LABELLED past calls (TSV: expect<TAB>utterance).
+
+    Adds the callers' words as examples (or as out_of_scope) wherever that helps and no
+    labelled case turns wrong, keeps every labelled case in NAME.cases.tsv beside the file, and
+    prints figures before and after. Running it again changes nothing.
+    """
+    from voice.flow.cases import cases_path, read_cases, unknown_labels
+    from voice.flow.edit import add_examples
+    from voice.flow.teach import teach
+
+    try:
+        callflow = load_callflow(path)
+        given = read_cases(labelled)
+        stored = cases_path(path)
+        cases = _merged(read_cases(stored) if stored.exists() else [], given)
+    except CallflowError as exc:
+        fail(exc)
+    if problems := unknown_labels(callflow, given):
+        fail(
+            f"{labelled}: {problems[0]}"
+            + (f" (and {len(problems) - 1} more)" if problems[1:] else "")
+        )
+    _, lesson = teach(callflow, cases)
+    click.echo(f"before: {lesson.before.summary()}")
+    click.echo(f"after:  {lesson.after.summary()}")
+    for add, why in lesson.refused:
+        click.echo(f"  not added: {add.describe()}: {why}")
+    try:
+        diff = add_examples(path, lesson.kept)
+    except CallflowError as exc:
+        fail(exc)
+    _write_cases(stored, cases)
+    if diff:
+        click.echo(f"added {len(lesson.kept)} to {path}; a running service reloads it by itself")
+    else:
+        click.echo(f"{path}: nothing to add; it already knows what these cases teach")
+
+
+def _merged(stored: list, given: list) -> list:
+    """Return the stored cases, then each given case not among them (same label and words)."""
+    seen = {(c.expect, c.text) for c in stored}
+    out = list(stored)
+    for case in given:
+        if (case.expect, case.text) not in seen:
+            seen.add((case.expect, case.text))
+            out.append(case)
+    return out
+
+
+def _write_cases(path: Path, cases: list) -> None:
+    """Write the cases file when it changes (atomically)."""
+    import os
+
+    from voice.flow.cases import format_cases
+
+    text = format_cases(cases)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
 
 
 @callflows.command("to-people")

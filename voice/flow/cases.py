@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +102,11 @@ class Replay:
     outcomes: list[Outcome] = field(default_factory=list)
     figures: Figures = field(default_factory=Figures)
 
+    @property
+    def right(self) -> int:
+        """Return how many cases were handled right."""
+        return sum(o.verdict == "right" for o in self.outcomes)
+
 
 def parse_cases(text: str, source: str = "cases") -> list[Case]:
     """Return the cases of a TSV text; raise CallflowInvalid naming the line that is wrong."""
@@ -144,6 +150,24 @@ def cases_path(callflow_path: str | Path) -> Path:
     """Return where a callflow's cases live: NAME.cases.tsv beside the file."""
     path = Path(callflow_path)
     return path.with_name(f"{path.stem}.cases.tsv")
+
+
+def append_case(path: str | Path, case: Case) -> bool:
+    """Add a case to a cases file (made with its header if new) unless it is there; True if added.
+
+    The file is appended to, so its lines stay as the operator wrote them; an unreadable file
+    raises CallflowInvalid and is left untouched.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8") if path.exists() else "\t".join(HEADER) + "\n"
+    if any((c.expect, c.text) == (case.expect, case.text) for c in parse_cases(text, str(path))):
+        return False
+    line = f"{case.expect}\t{' '.join(case.text.split())}\n"
+    text += line if text.endswith("\n") else "\n" + line
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+    return True
 
 
 def unknown_labels(callflow: Callflow, cases: list[Case]) -> list[str]:

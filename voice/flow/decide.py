@@ -219,10 +219,9 @@ def _match(
         # only a caller who would be answered is worth reading part by part
         reading = index.weigh_parts(reading, text)
         confidence = calibration.probability(reading.features)
-    detail = {
-        "closest": [reading.label[0], reading.label[1], round(reading.score, 3)],
-        "confidence": round(confidence, 3),
-    }
+    detail: dict = {"closest": [reading.label[0], reading.label[1], round(reading.score, 3)]}
+    if reading.intent:
+        detail["confidence"] = round(confidence, 3)
     if exact is None and reading.intent and _near_copy(reading):
         exact = reading.label
     if exact is not None and exact[0] == "intent":  # the caller said an example, near enough

@@ -102,3 +102,65 @@ def _replace_checked(path: Path, text: str) -> None:
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def add_examples(path: str | Path, additions: list, lines: object | None = None) -> str:
+    """Append taught examples (teach.Addition) under their keys; validate, write, diff."""
+    return _edit_lists(path, additions, _append, lines)
+
+
+def remove_examples(path: str | Path, additions: list, lines: object | None = None) -> str:
+    """Take taught examples out again (undo); validate, write, reload, diff."""
+    return _edit_lists(path, additions, _remove, lines)
+
+
+def _append(items: list, text: str) -> None:
+    if text not in items:
+        items.append(text)
+
+
+def _remove(items: list, text: str) -> None:
+    while text in items:
+        items.remove(text)
+
+
+def _edit_lists(path: str | Path, additions: list, change, lines: object | None) -> str:  # noqa: ANN001
+    """Apply `change(list, text)` to each addition's list in the file, round-trip."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    path = Path(path)
+    before = path.read_text(encoding="utf-8")
+    yaml = _yaml()
+    try:
+        data = yaml.load(before)
+    except YAMLError as exc:
+        problem = f"is not valid YAML: {exc}"
+        raise CallflowInvalid(str(path), "(file)", problem, "fix it by hand first") from exc
+    for add in additions:
+        if add.kind == "out_of_scope":
+            if data.get("out_of_scope") is None:
+                data["out_of_scope"] = CommentedSeq()
+            items = data["out_of_scope"]
+        else:
+            section = data.get(f"{add.kind}s")
+            body = section.get(add.name) if isinstance(section, dict) else None
+            if not isinstance(body, dict) or not isinstance(body.get("examples"), list):
+                raise CallflowInvalid(
+                    str(path), add.key, "no such list of examples", "check the name"
+                )
+            items = body["examples"]
+        change(items, add.text)
+    if isinstance(data.get("out_of_scope"), list) and not data["out_of_scope"]:
+        del data["out_of_scope"]  # undoing the last one leaves no empty key behind
+    out = io.StringIO()
+    yaml.dump(data, out)
+    after = out.getvalue()
+    if after == before:
+        return ""
+    _replace_checked(path, after)
+    if lines is not None:
+        lines.reload()
+    diff = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), str(path), str(path)
+    )
+    return "".join(diff)

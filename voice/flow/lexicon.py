@@ -76,12 +76,23 @@ class Lexicon:
     vague_words: frozenset[str] = frozenset()  # "something", "stuff": say nothing by themselves
     question_words: frozenset[str] = frozenset()  # "where", "how": the caller asks something
     semantic: bool = False  # compare meanings with an embedding model for this language
+    # things no business line answers ("tell me a joke"), never answered by meaning
+    out_of_scope: tuple[str, ...] = ()
     followup: str = ""
     goodbye: str = ""
     handoff: str = ""
 
 
 NEUTRAL = Lexicon(language="")
+
+
+def sayings(name: str) -> tuple[str, ...]:
+    """Return the lines of a bank file in voice/flow/bank/ (no comments, no blanks)."""
+    from pathlib import Path
+
+    path = Path(__file__).with_name("bank") / name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def words(text: str) -> frozenset[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voice.flow.lexicon import Lexicon, TopicWords, phrases, words
+from voice.flow.lexicon import Lexicon, TopicWords, phrases, sayings, words
 
 _KEEP_DOUBLE = frozenset("lsz")
 _VOWELS = frozenset("aeiouy")
@@ -43,6 +43,7 @@ ENGLISH = Lexicon(
     language="en",
     stem=stem_en,
     semantic=True,
+    out_of_scope=sayings("out_of_scope_en.txt"),
     fillers=words("um umm uh uhh uhm erm er ah ahh hmm mm mhm like"),
     stopwords=words("""
         a an the is are am was were be been being do does did i me my mine you your yours we

@@ -226,7 +226,7 @@ class Callflow:
                 docs.append((kind, name, name.replace("_", " ")))
                 docs.extend((kind, name, example) for example in item.examples)
         answers = {name: intent.answer for name, intent in self.intents.items()}
-        return ExampleIndex(encoder, self.lexicon, docs, answers)
+        return ExampleIndex(encoder, self.lexicon, docs, answers, self.lexicon.out_of_scope)
 
     @cached_property
     def calibration(self) -> Calibration | None:

@@ -3,9 +3,10 @@
 Each case the line gets wrong or misses suggests one addition: its words as an example of the
 intent or escalation it was, or as something the line must not answer (`out_of_scope`). All of
 them are tried at once first; if that turns any case wrong, they are tried one at a time, in
-file order, and each is kept only if no case turns wrong and none turns from right to a miss.
+file order, and each is kept only if no case turns wrong and no fewer are handled right.
 Every addition is a real caller's words with a person's label, so even one that fixes nothing
-today is kept when it harms nothing: more examples per intent is what lets a line grow.
+today is kept when it harms nothing: more examples per intent is what lets a line grow. A case
+that turns from right to a transfer is safe; it is allowed only when more cases turn right.
 """
 
 from __future__ import annotations
@@ -93,13 +94,20 @@ def known(callflow: Callflow, add: Addition) -> bool:
 
 
 def harms(before: Replay, after: Replay) -> str:
-    """Return why `after` is worse than `before` for some case ('' when it harms none)."""
+    """Return why `after` is worse than `before` ('' when it is not).
+
+    Worse is any case newly answered wrongly, or fewer cases handled right in all: a case that
+    now goes to a person instead is safe, so it may be traded for more answered right elsewhere.
+    """
     for old, new in zip(before.outcomes, after.outcomes, strict=True):
         if new.wrong and not old.wrong:
             wanted = new.case.expect
             return f'"{new.case.text}" would be answered wrongly ({new.got}, expected {wanted})'
-        if old.verdict == "right" and new.verdict != "right":
-            return f'"{new.case.text}" would no longer be handled right ({new.got})'
+    lost = before.right - after.right
+    if lost > 0:
+        dropped = next(n for o, n in zip(before.outcomes, after.outcomes, strict=True)
+                       if o.verdict == "right" and n.verdict != "right")  # fmt: skip
+        return f'{lost} fewer handled right, e.g. "{dropped.case.text}" ({dropped.got})'
     return ""
 
 

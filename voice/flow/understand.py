@@ -24,6 +24,8 @@ from voice.flow.shape import content_words, request_parts
 from voice.flow.text import Text, normalise
 
 NEAREST = 2  # a label's score is the mean of its this-many closest examples
+VOTERS = 5  # the nearest examples whose labels are counted
+GENERIC_NEAR = 0.8  # a generic out-of-scope saying this near a line's example is the line's own
 OUT_OF_SCOPE = "out_of_scope"  # the kind of examples the line must not answer
 PART_WORDS = 2  # words a part of a run-on utterance needs to be read on its own
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -72,9 +74,11 @@ class ExampleIndex:
         lex: Lexicon,
         docs: list[tuple[str, str, str]],
         answers: dict[str, str],
+        generic: tuple[str, ...] = (),
     ):
-        """Index (kind, name, raw text) examples, and each intent's answer text."""
+        """Index (kind, name, raw text) examples, each intent's answer, and generic out of scope."""
         self.embedder, self.lex = embedder, lex
+        docs = docs + self._generic(generic, docs)
         texts, labels = [], []
         for kind, name, raw in docs:
             text = embed_text(raw, lex)
@@ -87,19 +91,36 @@ class ExampleIndex:
         self._groups = [np.flatnonzero(self._doc_label == i) for i in range(len(self.labels))]
         self._vectors = embedder.embed(texts) if texts else np.zeros((0, 1), np.float32)
         self._exact = {text: label for text, label in zip(texts, labels, strict=True)}
+        centroids = np.array([self._vectors[g].mean(0) for g in self._groups]) if texts else None
+        if centroids is not None:
+            centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+        self._centroids = centroids
         names = [n for n in answers if ("intent", n) in ids]
         self._answer_names = names
         answer_texts = [embed_text(_PLACEHOLDER.sub(" ", answers[n]), lex) for n in names]
         self._answers = embedder.embed(answer_texts) if names else np.zeros((0, 1), np.float32)
         self._vocab = _vocabulary(lex, docs, answers)
 
+    def _generic(
+        self, generic: tuple[str, ...], docs: list[tuple[str, str, str]]
+    ) -> list[tuple[str, str, str]]:
+        """Return the language's generic out-of-scope sayings that none of the examples is near."""
+        if not generic:
+            return []
+        own = [embed_text(raw, self.lex) for kind, _, raw in docs if kind != OUT_OF_SCOPE]
+        mine = self.embedder.embed([t for t in own if t])
+        theirs = self.embedder.embed([embed_text(g, self.lex) for g in generic])
+        near = (theirs @ mine.T).max(axis=1) if len(mine) else np.zeros(len(generic))
+        return [(OUT_OF_SCOPE, "", g) for g, sim in zip(generic, near, strict=True)
+                if sim < GENERIC_NEAR]  # fmt: skip
+
     def exact(self, text: Text) -> Label | None:
         """Return the label whose example is exactly these words, if any."""
         return self._exact.get(" ".join(text.tokens))
 
-    def scores(self, vector: np.ndarray) -> np.ndarray:
+    def scores(self, vector: np.ndarray, sims: np.ndarray | None = None) -> np.ndarray:
         """Return each label's score: the mean cosine of its nearest examples."""
-        sims = self._vectors @ vector
+        sims = self._vectors @ vector if sims is None else sims
         out = np.empty(len(self.labels), dtype=np.float32)
         for i, group in enumerate(self._groups):
             near = np.sort(sims[group])[-NEAREST:]
@@ -116,7 +137,8 @@ class ExampleIndex:
         if not whole or not self.labels:
             return None
         vector = self.embedder.embed([whole])[0]
-        scores = self.scores(vector)
+        sims = self._vectors @ vector
+        scores = self.scores(vector, sims)
         order = np.argsort(-scores)
         top = int(order[0])
         label = self.labels[top]
@@ -127,10 +149,13 @@ class ExampleIndex:
             "score": s1,
             "margin": s1 - s2,
             "escalation_margin": s1 - (escalation[1] if escalation else 0.0),
-            "nearest": float(np.max(self._vectors[self._groups[top]] @ vector)),
+            "nearest": float(np.max(sims[self._groups[top]])),
+            **self._neighbours(top, sims),
+            **self._centroid(top, vector),
             "out_of_scope_gap": _gap(s1, self._best_of(scores, OUT_OF_SCOPE)),
             "weak_part": 0.0,
             "length": math.log1p(len(text.tokens)),
+            "examples": math.log1p(len(self._groups[top])),
             **self._lexical(label, ranked),
             **self._answer(label, vector),
             **self._unknown(label, text),
@@ -153,6 +178,21 @@ class ExampleIndex:
         # utterance would not have answered need never be read part by part
         features = {**reading.features, "weak_part": max(0.0, reading.score - weakest)}
         return replace(reading, features=features, run_on=False)
+
+    def _neighbours(self, top: int, sims: np.ndarray) -> dict[str, float]:
+        """Return how many of the nearest examples are the top label's, and its nearest's lead."""
+        order = np.argsort(-sims)[:VOTERS]
+        votes = float(np.mean(self._doc_label[order] == top))
+        others = sims[self._doc_label != top]
+        own = float(np.max(sims[self._groups[top]]))
+        return {"votes": votes, "nearest_lead": own - (float(others.max()) if others.size else 0.0)}
+
+    def _centroid(self, top: int, vector: np.ndarray) -> dict[str, float]:
+        """Return how near the label's centre is, and its lead over the nearest other centre."""
+        sims = self._centroids @ vector
+        own = float(sims[top])
+        others = np.delete(sims, top)
+        return {"centre": own, "centre_lead": own - (float(others.max()) if others.size else 0.0)}
 
     def _best_of(self, scores: np.ndarray, kind: str) -> tuple[str, float] | None:
         best = None

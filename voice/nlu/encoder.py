@@ -112,10 +112,13 @@ def encoder_for(language: str) -> Encoder | None:
 
 @cache
 def _load(path: object) -> Encoder | None:
-    from voice.nlu.models import read_model
+    from voice.nlu.models import read_model, verify_nlu_model
 
     model = read_model(path)  # type: ignore[arg-type]
     if model is None:
+        return None
+    if problems := verify_nlu_model(model.path):  # a tampered or truncated file is not run
+        log.error("understanding model %s not used: %s", path, "; ".join(problems))
         return None
     try:
         return Encoder(model)

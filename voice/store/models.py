@@ -287,3 +287,18 @@ class SurveyResponse(Base):
     raw: so.Mapped[str] = so.mapped_column(sa.Text, default="")  # what was said, pressed or sent
     demo: so.Mapped[bool] = so.mapped_column(default=False)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+
+class TaughtExample(Base):
+    """An example an admin taught a line from the Teach page, and its undo."""
+
+    __tablename__ = "taught_examples"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    callflow: so.Mapped[str] = so.mapped_column(sa.String(80), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(16))  # intent | escalation | out_of_scope
+    name: so.Mapped[str] = so.mapped_column(sa.String(80), default="")  # "" for out of scope
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    source: so.Mapped[str] = so.mapped_column(sa.String(40))  # call:<id> | bank | case
+    added_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    added_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    undone_at: so.Mapped[dt.datetime | None] = so.mapped_column()

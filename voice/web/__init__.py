@@ -17,7 +17,7 @@ assets = Blueprint(
     "web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets"
 )
 # modules that add their views to the admin blueprint
-ADMIN_PAGES = ("analytics", "calls", "intents", "callflows", "customers")
+ADMIN_PAGES = ("analytics", "calls", "intents", "callflows", "customers", "teach")
 # what a page may load: only this app's own scripts, styles and forms
 CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 
