@@ -3,8 +3,9 @@
 A row is one labelled utterance that reached the matcher with an intent closest: its features,
 and whether that intent is what the caller wanted. Rows come from each line as it is, and as if
 it had been taught half its labelled calls, so the confidence also holds for a taught line.
-The fit is an L2-regularised logistic regression (Newton's method, numpy only). The answer bar is the lowest probability that keeps
-wrong answers at or below `target` of *all* the fitted lines' utterances, as the benchmark counts.
+The fit is an L2-regularised logistic regression (Newton's method, numpy only). The answer
+bar is the lowest probability that keeps wrong answers at or below `target` of *all* the
+fitted lines' utterances, as the benchmark counts.
 """
 
 from __future__ import annotations

@@ -23,7 +23,6 @@ ANSWERED = [
     ("what's your return policy", "return_policy"),
     ("can i return something i bought online", "return_policy"),
     ("how long does shipping take", "shipping_times"),
-    ("do you have free shipping", "shipping_times"),
     ("do you have gift cards", "gift_cards"),
     ("do you price match", "price_match"),
     ("can i rent a tent", "rentals"),
@@ -31,7 +30,11 @@ ANSWERED = [
 
 
 # The word matcher alone also answers these (no understanding model installed).
-ANSWERED_BY_WORDS = [*ANSWERED, ("can you give me directions", "store_address")]
+ANSWERED_BY_WORDS = [
+    *ANSWERED,
+    ("can you give me directions", "store_address"),
+    ("do you have free shipping", "shipping_times"),
+]
 
 
 @pytest.mark.parametrize(("said", "intent"), ANSWERED)

@@ -111,7 +111,7 @@ class ExampleIndex:
         mine = self.embedder.embed([t for t in own if t])
         theirs = self.embedder.embed([embed_text(g, self.lex) for g in generic])
         near = (theirs @ mine.T).max(axis=1) if len(mine) else np.zeros(len(generic))
-        return [(OUT_OF_SCOPE, "", g) for g, sim in zip(generic, near, strict=True)
+        return [(OUT_OF_SCOPE, "generic", g) for g, sim in zip(generic, near, strict=True)
                 if sim < GENERIC_NEAR]  # fmt: skip
 
     def exact(self, text: Text) -> Label | None:
