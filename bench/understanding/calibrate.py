@@ -26,7 +26,7 @@ FEATURES = (
     "score", "margin", "escalation_margin", "nearest", "out_of_scope_gap", "weak_part",
     "length", "lexical", "lexical_top", "agree", "answer", "answer_margin", "unknown",
     "unknown_to_label", "lexical_lead", "lexical_sure", "examples", "votes",
-    "nearest_lead", "centre", "centre_lead",
+    "nearest_lead", "centre", "centre_lead", "votes_by_size", "lead_by_size",
 )  # fmt: skip
 L2 = 1.0
 TARGET = 0.005  # at most 0.5% wrong on the fitted lines: lands near 1% on unseen ones
@@ -77,12 +77,13 @@ def halves(cases: list[Case]) -> tuple[list[Case], list[Case]]:
 def taught_rows(callflow, cases: list[Case]) -> list[Row]:  # noqa: ANN001
     """Return rows from a line that knows half its cases as examples, read on the other half.
 
-    Every labelled case of the known half is added, as a line taught from its past calls
-    would hold them; both halves take a turn.
+    Every labelled request of the known half is added as an example, as `teach` adds them;
+    both halves take a turn.
     """
     rows = []
     for known, scored in (halves(cases), halves(cases)[::-1]):
-        taught = with_additions(callflow, [addition_for(c) for c in known])
+        asks = [c for c in known if c.expect.startswith(("answer:", "transfer:escalation:"))]
+        taught = with_additions(callflow, [addition_for(c) for c in asks])
         rows += rows_for(taught, scored)
     return rows
 

@@ -226,7 +226,7 @@ def _match(
         exact = reading.label
     if exact is not None and exact[0] == "intent":  # the caller said an example, near enough
         intent = callflow.intents[exact[1]]
-        return answer_decision(callflow, intent, max(confidence, reading.score), context, detail)
+        return answer_decision(callflow, intent, 1.0, context, detail)
     if reading.intent is None or confidence < calibration.threshold or exact is not None:
         return replace(transfer(callflow, "no_match", detail=detail), score=confidence)
     intent = callflow.intents[reading.intent]

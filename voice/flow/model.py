@@ -272,7 +272,9 @@ class Callflow:
 
     def compile(self) -> Callflow:
         """Build the matcher and detectors now rather than on the first call."""
-        _ = self.signals, self.matcher, self.meaning, self.topic_routes, self.topic_claims
-        _ = self.understanding, self.calibration
+        _ = self.signals, self.matcher, self.topic_routes, self.topic_claims
+        if self.understanding is None:  # static word vectors stand in only without the model
+            _ = self.meaning
+        _ = self.calibration
         _ = self.team_names
         return self

@@ -1,7 +1,8 @@
 """Teach a line from labelled past calls: add what helps, never what makes a case answer wrongly.
 
-Each case the line gets wrong or misses suggests one addition: its words as an example of the
-intent or escalation it was, or as something the line must not answer (`out_of_scope`). All of
+Every labelled request suggests one addition: its words as an example of the intent or
+escalation it was; a case the line answered and should not have suggests its words as something
+the line must not answer (`out_of_scope`). All of
 them are tried at once first; if that turns any case wrong, they are tried one at a time, in
 file order, and each is kept only if no case turns wrong and no fewer are handled right.
 Every addition is a real caller's words with a person's label, so even one that fixes nothing
@@ -118,7 +119,10 @@ def teach(callflow: Callflow, cases: list[Case]) -> tuple[Callflow, Lesson]:
     wanted: list[Addition] = []
     for outcome in start.outcomes:
         add = addition_for(outcome.case)
-        if outcome.verdict != "right" and add not in wanted and not known(callflow, add):
+        # every labelled request is a new example (more examples per intent is what lets a
+        # line grow); what must not be answered is only added where the line answered it
+        useful = add.kind != OUT_OF_SCOPE or outcome.wrong
+        if useful and add not in wanted and not known(callflow, add):
             wanted.append(add)
     current, state, pending = callflow, start, wanted
     while pending:

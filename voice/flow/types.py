@@ -68,4 +68,9 @@ class Decision:
             out["lookup"] = self.lookup
         if self.score:
             out["score"] = round(self.score, 3)
+        if "closest" in self.detail:  # by meaning: the nearest label, and the confidence in it
+            kind, name, _ = self.detail["closest"]
+            out["closest"] = f"{kind}:{name}" if name else kind
+        if "confidence" in self.detail:
+            out["confidence"] = self.detail["confidence"]
         return out

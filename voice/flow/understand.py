@@ -25,6 +25,7 @@ from voice.flow.text import Text, normalise
 
 NEAREST = 2  # a label's score is the mean of its this-many closest examples
 VOTERS = 5  # the nearest examples whose labels are counted
+WORDS = 0.15  # weight of the word matcher's score added to each label's meaning score
 GENERIC_NEAR = 0.8  # a generic out-of-scope saying this near a line's example is the line's own
 OUT_OF_SCOPE = "out_of_scope"  # the kind of examples the line must not answer
 PART_WORDS = 2  # words a part of a run-on utterance needs to be read on its own
@@ -138,7 +139,9 @@ class ExampleIndex:
             return None
         vector = self.embedder.embed([whole])[0]
         sims = self._vectors @ vector
-        scores = self.scores(vector, sims)
+        # the words break near ties of meaning: top-1 right for 90% of answerable callers
+        # against 87.5% by meaning alone (bench/understanding/README.md)
+        scores = self.scores(vector, sims) + WORDS * self._word_scores(ranked)
         order = np.argsort(-scores)
         top = int(order[0])
         label = self.labels[top]
@@ -161,6 +164,11 @@ class ExampleIndex:
             **self._unknown(label, text),
         }
         return Reading(label, s1, escalation, s2, features, len(self.parts(text)) > 1)
+
+    def _word_scores(self, ranked: list[Candidate]) -> np.ndarray:
+        """Return the word matcher's score for each label, in label order (0 if unranked)."""
+        by_label = {(c.kind, c.name): c.score for c in ranked}
+        return np.array([by_label.get(label, 0.0) for label in self.labels], dtype=np.float32)
 
     def parts(self, text: Text) -> list[str]:
         """Return the parts of a run-on utterance that could each be a request of their own."""
@@ -185,7 +193,11 @@ class ExampleIndex:
         votes = float(np.mean(self._doc_label[order] == top))
         others = sims[self._doc_label != top]
         own = float(np.max(sims[self._groups[top]]))
-        return {"votes": votes, "nearest_lead": own - (float(others.max()) if others.size else 0.0)}
+        lead = own - (float(others.max()) if others.size else 0.0)
+        # votes say more on a line taught many examples: let the confidence weigh them so
+        size = math.log1p(len(self._groups[top]))
+        return {"votes": votes, "nearest_lead": lead, "votes_by_size": votes * size,
+                "lead_by_size": lead * size}  # fmt: skip
 
     def _centroid(self, top: int, vector: np.ndarray) -> dict[str, float]:
         """Return how near the label's centre is, and its lead over the nearest other centre."""

@@ -119,7 +119,8 @@ def preview(s: so.Session, proposal: Proposal, include_demo: bool, diff: bool = 
     after = replay(with_additions(callflow, [add]), cases)
     changed = [(old, now) for old, now in zip(before.outcomes, after.outcomes, strict=True)
                if old.verdict != now.verdict]  # fmt: skip
-    found = Preview(proposal, before, after, changed, harms(before, after), known(callflow, add))
+    harm = harm_words(before, after, callflow) if harms(before, after) else ""
+    found = Preview(proposal, before, after, changed, harm, known(callflow, add))
     if diff and not found.known and not found.harm:
         found.diff = _diff_on_copy(Path(callflow.path), add)
     return found
@@ -157,8 +158,23 @@ def accept(
             messages.append(("error", f"The call was not kept as a labelled case: {exc}"))
     s.add(TaughtExample(callflow=callflow.name, kind=add.kind, name=add.name, text=add.text,
                         source=proposal.source, added_by=user_id))  # fmt: skip
-    s.commit()
+    s.flush()
     return messages
+
+
+def harm_words(before: Replay, after: Replay, callflow: Callflow) -> str:
+    """Return why `after` is worse than `before` in words (see teach.harms): '' when it is not."""
+    pairs = list(zip(before.outcomes, after.outcomes, strict=True))
+    for old, new in pairs:
+        if new.wrong and not old.wrong:
+            got, should = got_words(new.got, callflow), expect_words(new.case.expect)
+            return f"“{new.case.text}” would be {got}; it should be {should}"
+    lost = before.right - after.right
+    dropped = [new for old, new in pairs if old.verdict == "right" and new.verdict != "right"]
+    if lost > 0 and dropped:
+        went, text = got_words(dropped[0].got, callflow), dropped[0].case.text
+        return f"{lost} fewer case(s) would be handled right: “{text}” would go to {went}"
+    return ""
 
 
 def summary(diff: str) -> str:
@@ -190,7 +206,7 @@ def undo(s: so.Session, row_id: int, lines: object) -> tuple[str, str]:
             raise
         diff = ""  # the intent or escalation itself was taken out by hand
     row.undone_at = utcnow()
-    s.commit()
+    s.flush()
     if not diff:
         return "error", (
             f"{add.describe()} was no longer in {Path(path).name}: the file was edited by hand "
@@ -224,12 +240,13 @@ def expect_words(expect: str) -> str:
     return "a person, at their request" if expect == "transfer:human" else "a person"
 
 
-def got_words(got: str) -> str:
-    """Return what the line did, in words: "answered store hours", "a person (no match)"."""
+def got_words(got: str, callflow: Callflow | None = None) -> str:
+    """Return what the line did, in words: "answered store hours", "a person (no match), …"."""
     if got.startswith("answer:"):
         return f"answered {got.removeprefix('answer:').replace('_', ' ')}"
-    why, _, team = got.partition(":")[2].partition("→")
-    return f"a person ({reason(why)}), {team.replace('_', ' ')} team"
+    why, _, key = got.partition(":")[2].partition("→")
+    team = callflow.teams.get(key) if callflow else None
+    return f"a person ({reason(why)}), {team.display_name if team else key.replace('_', ' ')} team"
 
 
 VERDICTS = {"right": "right", "wrong": "answered wrongly", "miss": "to a person (safe)"}

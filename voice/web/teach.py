@@ -37,6 +37,7 @@ from voice.web.teaching import (
     why_words,
 )
 
+KINDS = ("intent", "escalation")  # what a call's closest label can preselect
 CASES_SHOWN = 20  # labelled cases from the file that the line still misses, offered to teach
 
 
@@ -48,6 +49,17 @@ class TeachForm(FlaskForm):
     source = HiddenField(validators=[DataRequired(), Length(max=40)])
     text = HiddenField(validators=[Length(max=500)])
     demo = HiddenField(validators=[Length(max=1)])
+    start = HiddenField(validators=[Length(max=10)])  # the page's range, to go back to it
+    end = HiddenField(validators=[Length(max=10)])
+
+    def back(self) -> str:
+        """Return the Teach page this form came from: its line, range and demo switch."""
+        return _page(self.callflow.data, self.demo.data, self.start.data, self.end.data)
+
+
+def _page(callflow: str | None, demo: str | None, start: str | None, end: str | None) -> str:
+    args = {"callflow": callflow, "demo": demo, "start": start, "end": end}
+    return url_for(".teach", **{k: v for k, v in args.items() if v})
 
 
 def _rt():  # noqa: ANN202 - the runtime
@@ -87,7 +99,6 @@ def teach() -> str:
         taught=taught,
         choices=_choices(callflow),
         degraded=_degraded(callflow),
-        form=TeachForm(formdata=None),
         teaches=teaches,
         agent_words=lambda call: agent_words(callflow, call),
         why_words=why_words,
@@ -105,7 +116,7 @@ def _call_row(callflow: object, closest: tuple[str, str], call: object) -> dict:
         return row | {"add": add, "label": label_of(add), "known": known(callflow, add)}
     if call.routing_right:  # the agent said a person was right: most likely out of scope
         row["pick"] = OUT_OF_SCOPE
-    elif call.routing_right is None and closest[0] in ("intent", "escalation"):
+    elif call.routing_right is None and call.reason != "vague" and closest[0] in KINDS:
         row["pick"] = f"{closest[0]}:{closest[1]}"
     return row
 
@@ -116,7 +127,7 @@ def _missed(callflow: object, outcomes: list) -> list[dict]:
     for outcome in outcomes:
         add = addition_for(outcome.case)
         if outcome.verdict != "right" and not known(callflow, add):
-            got, verdict = got_words(outcome.got), VERDICTS[outcome.verdict]
+            got, verdict = got_words(outcome.got, callflow), VERDICTS[outcome.verdict]
             rows.append({"outcome": outcome, "add": add, "label": label_of(add),
                          "got": got, "verdict": verdict})  # fmt: skip
     return rows[:CASES_SHOWN]
@@ -168,8 +179,7 @@ def teach_preview() -> tuple[str, int] | str:
             shown = preview(s, _proposal(form, s), form.demo.data == "1")
     except (CallflowError, ValueError) as exc:
         return _refused(str(exc))
-    return render_template("admin/teach_preview.html", p=shown, form=form, demo=form.demo.data,
-                           **_words())  # fmt: skip
+    return render_template("admin/teach_preview.html", p=shown, form=form, **_words())
 
 
 @bp.post("/teach/accept")
@@ -186,7 +196,7 @@ def teach_accept() -> Response | tuple[str, int]:
         return _refused(str(exc))
     for category, message in said:
         flash(message, category)
-    return redirect(url_for(".teach", callflow=form.callflow.data, demo=form.demo.data or None))
+    return redirect(form.back())
 
 
 @bp.post("/teach/undo/<int:row_id>")
@@ -200,8 +210,8 @@ def teach_undo(row_id: int) -> Response | tuple[str, int]:
     except (CallflowError, ValueError) as exc:
         return _refused(str(exc))
     flash(message, category)
-    back = request.form.get("callflow") or None
-    return redirect(url_for(".teach", callflow=back, demo=request.form.get("demo") or None))
+    back = {k: request.form.get(k, "")[:80] for k in ("callflow", "demo", "start", "end")}
+    return redirect(_page(**back))
 
 
 def _words() -> dict:
