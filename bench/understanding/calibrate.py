@@ -29,7 +29,8 @@ FEATURES = (
     "nearest_lead", "centre", "centre_lead", "votes_by_size", "lead_by_size",
 )  # fmt: skip
 L2 = 1.0
-TARGET = 0.005  # at most 0.5% wrong on the fitted lines: lands near 1% on unseen ones
+TARGET = 0.005  # at most 0.5% wrong on the fitted lines (0.25% cost ~10 points of coverage and
+# removed only 3 of 19 wrong answers on the blind lines: those sit far above either bar)
 NOW = dt.datetime(2026, 3, 4, 10, 30)  # a weekday mid-morning, as run.py uses
 NEVER = Calibration(
     "probe", (), (), (), (), 0.0, 2.0
