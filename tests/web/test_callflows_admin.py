@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import DATA
+from conftest import DATA, needs_nlu
 
 DEMO = "acme-outfitters.yaml"
 
@@ -55,3 +55,21 @@ def test_reload_without_the_csrf_token_is_refused(admin_client, app, open_callfl
     add_second_line(open_callflows)
     assert admin_client.post("/admin/callflows/reload").status_code == 400
     assert "acme-east" not in app.extensions["voice"].lines.names
+
+
+@needs_nlu
+def test_the_list_says_how_each_line_understands_callers(admin_client, open_callflows):
+    page = admin_client.get("/admin/callflows").text
+    row = re.search(rf"{DEMO}.*?</tr>", page, re.S).group(0)
+    assert "by meaning (bge-small-en-v1.5-int8)" in row
+
+
+def test_a_line_without_an_understanding_model_is_shown_degraded(
+    admin_client, open_callflows, monkeypatch
+):
+    from voice.nlu import encoder
+
+    monkeypatch.setattr(encoder, "encoder_for", lambda language: None)
+    page = admin_client.get("/admin/callflows").text
+    row = re.search(rf"{DEMO}.*?</tr>", page, re.S).group(0)
+    assert "Degraded: words only" in row and "voice models download nlu-en" in row

@@ -23,6 +23,8 @@ class FileCheck:
     errors: list[CallflowInvalid]
     warnings: list[CallflowInvalid]
     summary: str
+    understanding: str = ""  # how the line reads callers: by meaning (model id), or words only
+    degraded: bool = False
 
 
 def _lines():  # noqa: ANN202 - the runtime's Lines
@@ -42,7 +44,22 @@ def check_file(path: Path) -> FileCheck:
             f"{callflow.language}: {len(callflow.intents)} intents, "
             f"{len(callflow.escalations)} escalations, {len(callflow.teams)} teams"
         )
-    return FileCheck(path, name, loaded, report.errors, report.warnings, summary)
+    understanding, degraded = "", False
+    if callflow is not None:
+        index = callflow.understanding
+        if index is None:
+            understanding, degraded = (
+                f"words only: no understanding model for {callflow.language}, so the assistant "
+                "answers only close matches of its examples (run `voice models download nlu-en`)",
+                True,
+            )
+        elif callflow.calibration is None:
+            understanding = f"{index.embedder.id}: routes by meaning, answers by words"
+        else:
+            understanding = f"by meaning ({index.embedder.id})"
+    return FileCheck(
+        path, name, loaded, report.errors, report.warnings, summary, understanding, degraded
+    )
 
 
 def _files() -> list[Path]:
