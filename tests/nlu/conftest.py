@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from voice.settings import Settings
-
 from speech.fake_model_site import ModelSite  # tests/ is on sys.path (pyproject: pythonpath)
 
 
@@ -21,18 +19,6 @@ def home(tmp_path, monkeypatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     return home
-
-
-@pytest.fixture
-def settings_for(tmp_path):
-    """Build Settings with a private models folder and no .env file."""
-
-    def build(**values) -> Settings:
-        values.setdefault("MODELS_DIR", tmp_path / "models")
-        values.setdefault("VAR_DIR", tmp_path / "var")
-        return Settings(_env_file=None, **values)
-
-    return build
 
 
 @pytest.fixture

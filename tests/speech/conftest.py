@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice.settings import Settings
 from voice.speech.audio import pcm16_to_ulaw, read_wav_8k, ulaw_to_pcm16
 
 from speech import fake_model_site  # tests/ is on sys.path (pyproject: pythonpath)
@@ -27,18 +26,6 @@ def home(tmp_path, monkeypatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     return home
-
-
-@pytest.fixture
-def settings_for(tmp_path):
-    """Build Settings with a private models folder and no .env file."""
-
-    def build(**values) -> Settings:
-        values.setdefault("MODELS_DIR", tmp_path / "models")
-        values.setdefault("VAR_DIR", tmp_path / "var")
-        return Settings(_env_file=None, **values)
-
-    return build
 
 
 @pytest.fixture

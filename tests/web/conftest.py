@@ -130,3 +130,16 @@ def browser_page():
         page.set_default_timeout(15_000)
         yield page
         browser.close()
+
+
+@pytest.fixture
+def browser_log_in(password):
+    """Return a function that logs a user in through the real login form in the browser."""
+
+    def log_in(page, base: str, login: str) -> None:
+        page.goto(f"{base}/")
+        page.get_by_label("Login").fill(login)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+
+    return log_in

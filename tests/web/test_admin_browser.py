@@ -16,16 +16,13 @@ pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture
-def admin_site(app, db, make_user, password, browser_page):
+def admin_site(app, db, make_user, browser_page, browser_log_in):
     """Serve the app with a week of demo calls; log an admin in; return (page, base URL)."""
     seed_demo(db, app.extensions["voice"].lines.by_name("acme-outfitters"), days=7)
     make_user("ada", "admin", "Ada Admin")
     with serve(app) as base:
         page = browser_page
-        page.goto(f"{base}/")
-        page.get_by_label("Login").fill("ada")
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
+        browser_log_in(page, base, "ada")
         yield page, base
 
 

@@ -31,7 +31,7 @@ def place_call_soon(base: str, text: str) -> threading.Thread:
 
 
 def test_an_agent_logs_in_goes_available_sees_the_pop_live_and_wraps_up(
-    app, db, make_agent, password, browser_page
+    app, db, make_agent, browser_page, browser_log_in
 ):
     from playwright.sync_api import expect
 
@@ -39,10 +39,7 @@ def test_an_agent_logs_in_goes_available_sees_the_pop_live_and_wraps_up(
     make_agent("ali", "Ali Agent")
     page = browser_page
     with serve(app) as base:
-        page.goto(f"{base}/")
-        page.get_by_label("Login").fill("ali")
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
+        browser_log_in(page, base, "ali")
         expect(page.get_by_role("heading", name="Console: Ali Agent")).to_be_visible()
 
         page.get_by_role("button", name="Available", exact=True).click()

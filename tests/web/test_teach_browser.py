@@ -14,7 +14,7 @@ LOCK_UP = "when do you lock up tonight"  # the demo line sends it to a person: n
 
 
 @pytest.fixture
-def teach_site(app, db, make_user, password, browser_page):
+def teach_site(app, db, make_user, browser_page, browser_log_in):
     """Serve the app with one call an agent labelled store hours; log an admin in."""
     with db.session() as s:
         at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
@@ -24,10 +24,7 @@ def teach_site(app, db, make_user, password, browser_page):
     make_user("ada", "admin", "Ada Admin")
     with serve(app) as base:
         page = browser_page
-        page.goto(f"{base}/")
-        page.get_by_label("Login").fill("ada")
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
+        browser_log_in(page, base, "ada")
         yield page
 
 

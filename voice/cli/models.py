@@ -109,7 +109,7 @@ def where(language: str) -> None:
     """
     from voice.errors import ModelMissing
     from voice.nlu.catalog import is_nlu_name
-    from voice.nlu.models import NluModelMissing, find_nlu_model
+    from voice.nlu.models import find_nlu_model
     from voice.speech.models import find_model
 
     try:
@@ -117,7 +117,7 @@ def where(language: str) -> None:
             click.echo(find_nlu_model(language[len("nlu-") :], Settings()).path)
         else:
             click.echo(find_model(language, Settings()))
-    except (ModelMissing, NluModelMissing) as exc:
+    except ModelMissing as exc:  # NluModelMissing too
         _fail(exc)
 
 

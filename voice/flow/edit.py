@@ -11,6 +11,7 @@ import difflib
 import io
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -43,7 +44,27 @@ def set_to_people(
     lines: object | None = None,
 ) -> str:
     """Send an intent to people (on) or back to the assistant; validate, write, reload, diff."""
+
+    def change(data: dict) -> None:
+        body = _intent_body(path, data, intent)
+        if on:
+            # first in the intent, where an admin sees it at once, and clear of trailing blank
+            # lines and comments, which ruamel keeps with the last key
+            body.pop("to_people", None)
+            body.insert(0, "to_people", True)
+            if team:
+                body.pop("team", None)
+                body.insert(1, "team", team)
+        else:
+            body.pop("to_people", None)
+            body.pop("team", None)
+
     path = Path(path)
+    return _rewrite(path, change, lines)
+
+
+def _rewrite(path: Path, change: Callable[[dict], None], lines: object | None) -> str:
+    """Load the file round-trip, `change` it, then validate, write, reload and return the diff."""
     before = path.read_text(encoding="utf-8")
     yaml = _yaml()
     try:
@@ -51,18 +72,7 @@ def set_to_people(
     except YAMLError as exc:
         problem = f"is not valid YAML: {exc}"
         raise CallflowInvalid(str(path), "(file)", problem, "fix it by hand first") from exc
-    body = _intent_body(path, data, intent)
-    if on:
-        # first in the intent, where an admin sees it at once, and clear of trailing blank
-        # lines and comments, which ruamel keeps with the last key
-        body.pop("to_people", None)
-        body.insert(0, "to_people", True)
-        if team:
-            body.pop("team", None)
-            body.insert(1, "team", team)
-    else:
-        body.pop("to_people", None)
-        body.pop("team", None)
+    change(data)
     out = io.StringIO()
     yaml.dump(data, out)
     after = out.getvalue()
@@ -124,43 +134,28 @@ def _remove(items: list, text: str) -> None:
         items.remove(text)
 
 
-def _edit_lists(path: str | Path, additions: list, change, lines: object | None) -> str:  # noqa: ANN001
-    """Apply `change(list, text)` to each addition's list in the file, round-trip."""
+def _edit_lists(path: str | Path, additions: list, edit: Callable, lines: object | None) -> str:
+    """Apply `edit(list, text)` to each addition's list in the file, round-trip."""
     from ruamel.yaml.comments import CommentedSeq
 
     path = Path(path)
-    before = path.read_text(encoding="utf-8")
-    yaml = _yaml()
-    try:
-        data = yaml.load(before)
-    except YAMLError as exc:
-        problem = f"is not valid YAML: {exc}"
-        raise CallflowInvalid(str(path), "(file)", problem, "fix it by hand first") from exc
-    for add in additions:
-        if add.kind == "out_of_scope":
-            if data.get("out_of_scope") is None:
-                data["out_of_scope"] = CommentedSeq()
-            items = data["out_of_scope"]
-        else:
-            section = data.get(f"{add.kind}s")
-            body = section.get(add.name) if isinstance(section, dict) else None
-            if not isinstance(body, dict) or not isinstance(body.get("examples"), list):
-                raise CallflowInvalid(
-                    str(path), add.key, "no such list of examples", "check the name"
-                )
-            items = body["examples"]
-        change(items, add.text)
-    if isinstance(data.get("out_of_scope"), list) and not data["out_of_scope"]:
-        del data["out_of_scope"]  # undoing the last one leaves no empty key behind
-    out = io.StringIO()
-    yaml.dump(data, out)
-    after = out.getvalue()
-    if after == before:
-        return ""
-    _replace_checked(path, after)
-    if lines is not None:
-        lines.reload()
-    diff = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), str(path), str(path)
-    )
-    return "".join(diff)
+
+    def change(data: dict) -> None:
+        for add in additions:
+            if add.kind == "out_of_scope":
+                if data.get("out_of_scope") is None:
+                    data["out_of_scope"] = CommentedSeq()
+                items = data["out_of_scope"]
+            else:
+                section = data.get(f"{add.kind}s")
+                body = section.get(add.name) if isinstance(section, dict) else None
+                if not isinstance(body, dict) or not isinstance(body.get("examples"), list):
+                    raise CallflowInvalid(
+                        str(path), add.key, "no such list of examples", "check the name"
+                    )
+                items = body["examples"]
+            edit(items, add.text)
+        if isinstance(data.get("out_of_scope"), list) and not data["out_of_scope"]:
+            del data["out_of_scope"]  # undoing the last one leaves no empty key behind
+
+    return _rewrite(path, change, lines)

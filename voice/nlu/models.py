@@ -21,23 +21,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from voice.errors import ModelError
+from voice.errors import NluModelMissing
 from voice.settings import Settings
 
 MANIFEST = "voice-nlu.json"
 ANY = "*"  # a multilingual model's language
-
-
-class NluModelMissing(ModelError):
-    """No understanding model was found for a language; says where it looked."""
-
-    def __init__(self, language: str, searched: list[str]):
-        self.language, self.searched = language, searched
-        where = "; ".join(searched) or "nowhere"
-        super().__init__(
-            f"no understanding model for {language}; looked in: {where}. "
-            "Run `voice models download nlu-en` (English) or set NLU_MODEL_PATH."
-        )
 
 
 @dataclass(frozen=True)
