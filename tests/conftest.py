@@ -91,6 +91,7 @@ def settings(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch)
         FALLBACK_NUMBER=FALLBACK,
         MODELS_DIR=tmp_path / "models",
         VOSK_MODEL_PATH="",
+        HOUSEKEEPING=False,  # tests run the reconciler and the purge themselves
     )
 
 

@@ -43,6 +43,36 @@ class Settings(BaseSettings):
     simulated_speech: bool = Field(True, alias="SIMULATED_SPEECH")
     log_level: str = Field("INFO", alias="LOG_LEVEL")
 
+    # Nothing waits forever (issue 11): every external call and every stream has a clock.
+    db_connect_timeout_s: float = Field(3, alias="DB_CONNECT_TIMEOUT_S")
+    db_statement_timeout_s: float = Field(5, alias="DB_STATEMENT_TIMEOUT_S")
+    db_pool_timeout_s: float = Field(3, alias="DB_POOL_TIMEOUT_S")  # waiting for a free connection
+    redis_timeout_s: float = Field(0.5, alias="REDIS_TIMEOUT_S")  # connect and each command
+    rest_timeout_s: float = Field(5, alias="TWILIO_REST_TIMEOUT_S")  # each Twilio REST request
+    # a listening turn with no audio from Twilio for this long ends toward a person
+    stream_idle_timeout_s: float = Field(5, alias="STREAM_IDLE_TIMEOUT_S")
+    stream_max_s: float = Field(120, alias="STREAM_MAX_S")  # the longest one listening turn runs
+    # live media streams one process serves at once; past it, new calls are dialled to a person
+    max_streams: int = Field(24, alias="MAX_STREAMS")
+    ws_max_message_bytes: int = Field(65_536, alias="WS_MAX_MESSAGE_BYTES")
+    outbox_max: int = Field(1000, alias="OUTBOX_MAX")  # console events waiting to be published
+
+    # Background upkeep in each service process (the reconciler, the purge); tests turn it off.
+    housekeeping: bool = Field(True, alias="HOUSEKEEPING")
+
+    # Stale state heals itself: agents, queue entries and callbacks whose calls ended unseen.
+    reconcile_interval_s: float = Field(15, alias="RECONCILE_INTERVAL_S")
+    presence_stale_s: float = Field(45, alias="PRESENCE_STALE_S")  # on a call nobody can see
+
+    # Privacy: transcripts, recordings and caller numbers are kept this long (a line may say less).
+    retention_days: int = Field(90, alias="RETENTION_DAYS")
+    purge_interval_s: float = Field(3600, alias="PURGE_INTERVAL_S")
+
+    # Logins: failed attempts allowed per account and per address in a window, then a wait.
+    login_failures_per_account: int = Field(5, alias="LOGIN_FAILURES_PER_ACCOUNT")
+    login_failures_per_address: int = Field(20, alias="LOGIN_FAILURES_PER_ADDRESS")
+    login_window_s: int = Field(900, alias="LOGIN_WINDOW_S")
+
     @cached_property
     def effective_database_url(self) -> str:
         """Return DATABASE_URL, or the embedded SQLite file under var_dir."""

@@ -1,0 +1,78 @@
+"""Background upkeep inside each service process: heal stale floor state, purge old records.
+
+Every job is idempotent and safe to run in several processes at once (the floor's claims are
+race-free, the purge only ever moves rows past their retention), so each gunicorn worker runs
+its own schedule and no leader election is needed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Job:
+    """One periodic task: `run()` every `every_s` seconds, its first run one interval in."""
+
+    name: str
+    every_s: float
+    run: Callable[[], object]
+    due: float = field(default=0.0)
+
+
+class Housekeeping:
+    """Run jobs on a daemon thread; a failing job is logged and tried again next interval."""
+
+    def __init__(self, jobs: list[Job], clock: Callable[[], float] = time.monotonic):
+        self.jobs, self.clock = jobs, clock
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        now = clock()
+        for job in jobs:
+            job.due = now + job.every_s
+
+    def run_due(self) -> list[str]:
+        """Run every job whose time has come; return their names."""
+        ran = []
+        for job in self.jobs:
+            if self.clock() < job.due:
+                continue
+            job.due = self.clock() + job.every_s
+            try:
+                job.run()
+            except Exception:  # noqa: BLE001 - upkeep must never take the process down
+                log.exception("housekeeping job %s failed; retrying in %ss", job.name, job.every_s)
+            ran.append(job.name)
+        return ran
+
+    def start(self) -> None:
+        """Start the schedule on a daemon thread (once)."""
+        if self._thread is None and self.jobs:
+            self._thread = threading.Thread(target=self._loop, name="housekeeping", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the schedule; the current job finishes first."""
+        self._stop.set()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(min(1.0, *(j.every_s for j in self.jobs))):
+            self.run_due()
+
+
+def jobs_for(rt: object) -> list[Job]:
+    """Return the service's periodic jobs for a runtime."""
+    from voice.calls.retention import purge
+    from voice.routing.reconcile import reconcile
+
+    settings = rt.settings
+    return [
+        Job("reconcile", settings.reconcile_interval_s, lambda: reconcile(rt)),
+        Job("purge", settings.purge_interval_s, lambda: purge(rt)),
+    ]
