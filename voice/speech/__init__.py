@@ -20,7 +20,13 @@ if TYPE_CHECKING:
         ulaw_to_pcm16,
     )
     from .download import download_model
-    from .models import find_model, installed_models, is_model_dir, model_status
+    from .models import (
+        find_model,
+        installed_models,
+        is_model_dir,
+        model_fingerprint,
+        model_status,
+    )
     from .recognizer import VoskRecognizer, load_model, model_for
     from .tts import load_prompt_file, prompt_ulaw, synthesize
     from .types import Final, Partial, Result, StreamingRecognizer
@@ -40,6 +46,7 @@ __all__ = [
     "level_dbfs",
     "load_model",
     "load_prompt_file",
+    "model_fingerprint",
     "model_for",
     "model_status",
     "pcm16_to_ulaw",

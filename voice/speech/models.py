@@ -129,6 +129,24 @@ def find_model(language: str, settings: Settings | None = None) -> Path:
     raise ModelMissing(language, searched)
 
 
+def model_fingerprint(path: Path) -> tuple[tuple[str, int, int], ...]:
+    """Return each file's name, size and modification time under a model directory.
+
+    Cheap (a stat per file, a few dozen files): it tells whether a model that failed to load
+    has since been replaced, without reading it.
+    """
+    files = []
+    for folder, _dirs, names in os.walk(path, followlinks=True):
+        for name in names:
+            try:
+                info = (Path(folder) / name).stat()
+            except OSError:  # a dangling link or a file removed meanwhile: part of the change
+                continue
+            relative = os.path.relpath(os.path.join(folder, name), path)
+            files.append((relative, info.st_size, info.st_mtime_ns))
+    return tuple(sorted(files))
+
+
 def installed_models(settings: Settings | None = None) -> list[tuple[str | None, Path]]:
     """Return (language, path) for every model in the lookup folders and environment."""
     settings = settings or Settings()
@@ -150,7 +168,10 @@ def installed_models(settings: Settings | None = None) -> list[tuple[str | None,
 
 
 def model_status(languages: list[str], settings: Settings | None = None) -> dict:
-    """Return which languages have a model and where, and which are missing and why (/health)."""
+    """Return which languages have a model and where, and which are missing and why.
+
+    This only finds models; whether one loads is known to the service's SpeechProvider.
+    """
     settings = settings or Settings()
     found: dict[str, str] = {}
     missing: dict[str, str] = {}

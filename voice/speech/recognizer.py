@@ -44,7 +44,12 @@ _models_lock = threading.Lock()
 
 
 def load_model(path: str | Path) -> vosk.Model:
-    """Return the Vosk model at `path`, loading it once per process for all calls."""
+    """Return the Vosk model at `path`, loading it once per process for all calls.
+
+    Raises ModelError when Kaldi cannot load it or cannot decode with it (a truncated or
+    garbled file, or a folder that only looks like a model). A failure is not remembered
+    here: the next call tries again, so a repaired model loads without a restart.
+    """
     key = Path(path).resolve()
     # One lock for all loads: a second call for the same model waits for the first load
     # instead of loading it again (about 2 s and hundreds of MB each).
@@ -56,6 +61,9 @@ def load_model(path: str | Path) -> vosk.Model:
             started = time.perf_counter()
             try:
                 model = vosk.Model(str(key))
+                # Kaldi loads a model whose decoding graph (graph/HCLr.fst) it could not read
+                # and fails only when a recognizer is made: make one now, once per model.
+                vosk.KaldiRecognizer(model, 8000)
             except Exception as exc:  # vosk raises a bare Exception when Kaldi fails
                 raise ModelError(f"could not load the Vosk model at {key}: {exc}") from exc
             log.info("loaded Vosk model %s in %.1f s", key, time.perf_counter() - started)
