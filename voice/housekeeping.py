@@ -73,6 +73,8 @@ def jobs_for(rt: object) -> list[Job]:
 
     settings = rt.settings
     return [
+        # what a database fault kept from the store, written back once it answers
+        Job("journal", settings.reconcile_interval_s, rt.service.replay_journal),
         Job("reconcile", settings.reconcile_interval_s, lambda: reconcile(rt)),
         Job("purge", settings.purge_interval_s, lambda: purge(rt)),
     ]

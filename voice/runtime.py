@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from voice.calls.journal import Journal
 from voice.calls.lines import Lines
 from voice.calls.service import CallService
+from voice.calls.slots import StreamSlots
 from voice.calls.speech import Prompts, SpeechProvider
 from voice.routing.events import Bus, make_bus
 from voice.routing.floor import Floor
@@ -38,6 +40,7 @@ class Runtime:
     control: CallControl  # Twilio's REST API, or the recording fake (TWILIO_REST=fake)
     public_base: PublicBase
     surveys: SurveySender | None = None  # SMS and voice surveys after a call with a person
+    streams: StreamSlots = field(default_factory=lambda: StreamSlots(24))  # live streams, capped
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -58,6 +61,7 @@ class Runtime:
             settings.twilio_rest, settings.twilio_account_sid, secrets["twilio_auth_token"], base
         )
         floor = Floor(db, lines, bus, control, surveys=surveys)
+        streams = StreamSlots(settings.max_streams)
         service = CallService(
             db,
             lines,
@@ -65,6 +69,8 @@ class Runtime:
             has_model=speech.has_model,
             streams_greeting=lambda callflow: prompts.greeting(callflow) is not None,
             floor=floor,
+            journal=Journal(settings.var_dir / "journal"),
+            streams_full=streams.full,
         )
         return cls(
             settings,
@@ -81,4 +87,5 @@ class Runtime:
             control,
             base,
             surveys,
+            streams,
         )

@@ -125,3 +125,74 @@ def test_a_stalled_decoder_is_reported_as_overloaded_instead_of_buffering_foreve
     with pytest.raises(DecoderOverloaded):
         runner.run()
     stuck.gate.set()
+
+
+class Clock:
+    """A wall clock the test moves by hand."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+class GoesQuiet(ListTransport):
+    """Sends its events, then nothing: each empty poll moves the wall clock on a second."""
+
+    def __init__(self, events, clock):
+        super().__init__(events)
+        self.clock = clock
+
+    def receive(self, timeout):
+        event = super().receive(0)
+        if event is None:
+            self.clock.now += 1.0
+        return event
+
+
+def test_a_stream_that_stops_sending_audio_ends_the_turn_instead_of_holding_the_thread():
+    from voice.calls.stream import StreamStalled
+
+    clock = Clock()
+    runner = StreamRunner(GoesQuiet(audio(10), clock), turn(), ScriptedRecognizer(),
+                          idle_timeout_s=5, clock=clock)  # fmt: skip
+    with pytest.raises(StreamStalled, match="no audio"):
+        runner.run()
+    assert clock.now == 5.0  # gave up after exactly the idle limit of quiet
+    assert runner.stream_ms == 180
+
+
+def test_a_turn_that_runs_past_its_wall_clock_limit_ends_even_while_audio_flows():
+    from voice.calls.stream import StreamStalled
+
+    clock = Clock()
+
+    class Ticking(ListTransport):
+        def receive(self, timeout):
+            clock.now += 0.02
+            return super().receive(timeout)
+
+    endless = audio(20_000)  # far longer than the limit; the silence timer is off
+    runner = StreamRunner(Ticking(endless), turn(silence_timeout_ms=10**9), ScriptedRecognizer(),
+                          max_s=10, clock=clock)  # fmt: skip
+    with pytest.raises(StreamStalled, match="10s limit"):
+        runner.run()
+
+
+def test_a_decide_fault_keeps_the_callers_words_for_the_fallback():
+    def broken(_cf, utterance, _ctx):
+        raise RuntimeError("decide blew up")
+
+    listening = ListeningTurn(object(), CallerContext(), broken, lambda _cf, _t: False)
+    runner = StreamRunner(
+        ListTransport([SimulatedSpeech("where is my order"), *audio(150)]),
+        listening,
+        ScriptedRecognizer(),
+        allow_simulated_speech=True,
+    )
+    with pytest.raises(RuntimeError):
+        runner.run()
+    listening.fail(Decision("transfer", "internal_error"), runner.stream_ms)
+    assert listening.result.utterance.text == "where is my order"
+    assert listening.result.decision.reason == "internal_error"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
-from voice.calls.stream import StreamRunner, Transport
+from voice.calls.stream import StreamRunner, StreamStalled, Transport
 from voice.calls.turn import ListeningTurn
-from voice.flow import decide, is_human_request
+from voice.flow import decide, is_human_request, transfer
 from voice.runtime import Runtime
 from voice.speech.scripted import ScriptedRecognizer
 from voice.speech.types import StreamingRecognizer
@@ -17,6 +18,8 @@ MS_PER_ULAW_BYTE = 1 / 8  # 8 kHz, one byte a sample
 
 def run_turn(transport: Transport, rt: Runtime, call_sid: str, stage: str, speech: str) -> None:
     """Listen for one turn and store its plan; any fault stores a plan that reaches a person."""
+    turn: ListeningTurn | None = None
+    runner: StreamRunner | None = None
     try:
         callflow, context = rt.service.context(call_sid, stage)
         prompt = rt.prompts.greeting(callflow) if stage == "greeting" else None
@@ -31,12 +34,47 @@ def run_turn(transport: Transport, rt: Runtime, call_sid: str, stage: str, speec
             prompt_ms=int(len(prompt) * MS_PER_ULAW_BYTE) if prompt else 0,
             silence_timeout_ms=int(callflow.silence_timeout * 1000),
         )
-        runner = StreamRunner(transport, turn, recognizer, allow_simulated_speech=speech == "text")
+        runner = StreamRunner(
+            transport,
+            turn,
+            recognizer,
+            allow_simulated_speech=speech == "text",
+            idle_timeout_s=rt.settings.stream_idle_timeout_s,
+            max_s=rt.settings.stream_max_s,
+        )
         result = runner.run()
         rt.service.finish_turn(call_sid, stage, result)
+    except StreamStalled as exc:  # Twilio went quiet: free the thread, the action URL dials
+        log.warning("turn %s of call %s: %s; connecting a person", stage, call_sid, exc)
+        _toward_person(rt, call_sid, stage, turn, runner, "stream_stalled")
     except Exception:  # noqa: BLE001 - right 6: the action URL then serves a person
         log.exception("turn %s of call %s failed; connecting a person", stage, call_sid)
-        rt.service.fallback(call_sid, "internal_error")
+        _toward_person(rt, call_sid, stage, turn, runner, "internal_error")
+
+
+def _toward_person(
+    rt: Runtime,
+    call_sid: str,
+    stage: str,
+    turn: ListeningTurn | None,
+    runner: StreamRunner | None,
+    reason: str,
+) -> None:
+    """Store a plan that reaches a person, with whatever the caller said before the fault."""
+    if turn is not None:
+        decision = transfer(turn.callflow, reason)
+        at_ms = runner.stream_ms if runner else 0
+        if turn.result is None:
+            turn.fail(decision, at_ms)
+            result = turn.result
+        else:  # decided, but storing or routing the decision failed
+            result = dataclasses.replace(turn.result, decision=decision)
+        try:
+            rt.service.turn_failed(call_sid, stage, result, reason)
+            return
+        except Exception:  # noqa: BLE001 - the store may be the fault; record the bare fallback
+            log.exception("could not store the failed turn of %s", call_sid)
+    rt.service.fallback(call_sid, reason)
 
 
 def _recognizer(rt: Runtime, callflow: object, speech: str) -> StreamingRecognizer:

@@ -20,6 +20,8 @@ _REASONS = {
     "followup": "had another question after an automated answer",
     "model_missing": "reached us while speech recognition was unavailable",
     "stream_dropped": "was cut off from the assistant by a connection problem",
+    "stream_stalled": "was cut off from the assistant by a connection problem",
+    "busy": "reached us while the assistant was at capacity",
     "internal_error": "hit a problem in the assistant",
     "incoming_failed": "hit a problem in the assistant",
     "continuation_failed": "hit a problem in the assistant",

@@ -64,7 +64,7 @@ class FloorCalls:
     def wait(self, entry_id: int, max_wait_s: int) -> Plan:
         """Serve one round of the wait loop: position, honest wait, callback offer."""
         self.floor.expire_wrap_ups()
-        with self.service.db.session() as s:
+        with self.service.session() as s:
             entry, _call, callflow = self._entry(s, entry_id)
             if entry.status == "offered":
                 return waiting.hold_plan(entry.id)
@@ -81,7 +81,7 @@ class FloorCalls:
 
     def choice(self, entry_id: int, digits: str, speech: str) -> Plan:
         """Take the caller's answer to the callback offer: leave the line, or keep waiting."""
-        with self.service.db.session() as s:
+        with self.service.session() as s:
             entry, call, _callflow = self._entry(s, entry_id)
             if entry.status != "waiting" or not waiting.wants_callback(digits, speech):
                 return waiting.hold_plan(entry.id, 1)
@@ -96,7 +96,7 @@ class FloorCalls:
 
     def left(self, entry_id: int, result: str) -> Plan:
         """Continue after the caller left the queue: confirm a callback, or dial a person."""
-        with self.service.db.session() as s:
+        with self.service.session() as s:
             entry, call, callflow = self._entry(s, entry_id)
             add_event(s, call, "left_queue", {"result": result, "status": entry.status})
             if entry.status == "callback":
@@ -119,7 +119,7 @@ class FloorCalls:
 
     def connect(self, entry_id: int) -> Plan:
         """Dial the agent a queued caller was just offered to (after the REST redirect)."""
-        with self.service.db.session() as s:
+        with self.service.session() as s:
             entry, call, callflow = self._entry(s, entry_id)
             if entry.status != "offered" or entry.agent_id is None:
                 raise LookupError(f"entry {entry_id} is {entry.status}, not offered")
@@ -131,7 +131,7 @@ class FloorCalls:
 
     def closed_choice(self, sid: str, digits: str, speech: str) -> Plan:
         """After hours: store a callback request, or record a voicemail."""
-        with self.service.db.session() as s:
+        with self.service.session() as s:
             call = find_call(s, sid)
             callflow = self.service.lines.by_name(call.callflow)
             if not waiting.wants_callback(digits, speech):
@@ -152,7 +152,7 @@ class FloorCalls:
 
     def voicemail(self, sid: str, event: str, recording_url: str, transcript: str) -> Plan:
         """Store the voicemail's recording and transcript as Twilio reports them."""
-        with self.service.db.session() as s:
+        with self.service.session() as s:
             call = find_call(s, sid)
             callflow = self.service.lines.by_name(call.callflow)
             if event == "done" and not recording_url:
@@ -166,7 +166,7 @@ class FloorCalls:
 
     def callback_agent(self, callback_id: int) -> Plan:
         """Tell the agent who they are calling back, then dial the customer."""
-        with self.service.db.session() as s:
+        with self.service.session() as s:
             row = s.get_one(Callback, callback_id)
             callflow = self.service.lines.by_name(row.callflow)
             name = customer_name(s, row.number)
@@ -177,7 +177,7 @@ class FloorCalls:
 
     def callback_dialed(self, callback_id: int, status: str) -> Plan:
         """Close a callback when the customer's leg ends: done, or back on the list."""
-        with self.service.db.session() as s:
+        with self.service.session() as s:
             row = s.get_one(Callback, callback_id)
             callflow = self.service.lines.by_name(row.callflow)
             done = status in ("completed", "answered")
@@ -189,7 +189,7 @@ class FloorCalls:
 
     def callback_status(self, callback_id: int, status: str) -> None:
         """Put a callback back on the list if the agent's own phone never answered."""
-        with self.service.db.session() as s:
+        with self.service.session() as s:
             row = s.get_one(Callback, callback_id)
             if row.status == "dialing" and status in (
                 "no-answer",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from voice.calls import plans
 from voice.calls.actions import Hangup, Plan
+from voice.calls.journal import Journal
 from voice.calls.lines import Lines
 from voice.calls.queueing import FloorCalls
 from voice.calls.records import (
@@ -30,11 +33,14 @@ from voice.flow import render_answer, transfer
 from voice.flow.types import CallerContext, Decision
 from voice.routing.floor import Floor
 from voice.routing.screen import sounded_upset
+from voice.store.breaker import UNREACHABLE, Breaker
 from voice.store.db import Database
 from voice.store.models import Call, Transfer, utcnow
 
 log = logging.getLogger(__name__)
 BRIDGED = {"completed", "answered"}
+# Twilio's CallStatus values that end a call; anything else is a progress report.
+FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 
 
 class CallService:
@@ -45,54 +51,83 @@ class CallService:
         db: Database,
         lines: Lines,
         fallback_number: str = "",
+        *,
+        journal: Journal,
         has_model: Callable[[str], bool] = lambda _language: True,
         streams_greeting: Callable[[object], bool] = lambda _callflow: False,
         floor: Floor | None = None,
+        streams_full: Callable[[], bool] = lambda: False,
     ):
         self.db, self.lines = db, lines
+        self.breaker = Breaker()
+        # what a database fault kept from being stored, replayed when it answers again
+        self.journal = journal
+        self.streams_full = streams_full  # this process's live streams are at their cap
         self.default_fallback = fallback_number
         self.has_model, self.streams_greeting = has_model, streams_greeting
         self.floor = floor  # None: every transfer dials the team's target, as before issue 5
         self.waiting = FloorCalls(self)
         self.surveys = CallSurveys(self)
 
+    @contextmanager
+    def session(self) -> Iterator[so.Session]:
+        """Yield a transaction, failing at once while the database is known to be down."""
+        with self.breaker.guard(), self.db.session() as s:
+            yield s
+
     def fallback_number(self, callflow: object | None) -> str:
         """Return the line's last-resort number: the callflow's, else the service's."""
         return (getattr(callflow, "fallback_number", "") or "") or self.default_fallback
 
     def start(self, sid: str, caller: str, called: str, speech: str = "vosk") -> Plan:
-        """Record an incoming call and return its first plan (greeting, or a person at once)."""
-        callflow = self.lines.for_number(called)
-        with self.db.session() as s:
-            call = s.scalars(sa.select(Call).where(Call.sid == sid)).first()
-            if call is None:  # Twilio may retry a webhook; the call is recorded once
-                call = Call(
-                    sid=sid,
-                    from_number=caller,
-                    to_number=called,
-                    callflow=callflow.name,
-                    speech=speech,
-                )
-                s.add(call)
-                s.flush()
-            add_event(s, call, "incoming", {"from": caller, "to": called, "speech": speech})
-            if speech == "vosk" and not self.has_model(callflow.language):
-                missing = transfer(callflow, "model_missing")
-                return self._decided(s, call, callflow, missing, heard="")
-            plan = plans.greeting_plan(callflow, speech, self.streams_greeting(callflow))
-            call.next_action = None
-            return plan
+        """Record an incoming call and return its first plan (greeting, or a person at once).
+
+        The call's row is written first, in the same transaction but outside the savepoint
+        that plans the call, so any fault while planning still leaves a record of the call.
+        """
+        callflow = self._line_for(called)
+        try:
+            with self.session() as s:
+                call = s.scalars(sa.select(Call).where(Call.sid == sid)).first()
+                if call is None:  # Twilio may retry a webhook; the call is recorded once
+                    call = Call(sid=sid, from_number=caller, to_number=called, speech=speech,
+                                callflow=callflow.name if callflow else "")  # fmt: skip
+                    s.add(call)
+                    s.flush()
+                add_event(s, call, "incoming", {"from": caller, "to": called, "speech": speech})
+                try:
+                    with s.begin_nested():
+                        return self._first_plan(s, call, callflow, speech)
+                except UNREACHABLE:
+                    raise
+                except Exception:  # noqa: BLE001 - right 6: the call is recorded; a person next
+                    log.exception("planning call %s failed; connecting a person", sid)
+                    return self._fault(s, call, callflow, "incoming_failed")
+        except UNREACHABLE:
+            self.journal.write("call", sid, caller=caller, called=called, speech=speech)
+            raise
+
+    def _first_plan(self, s: so.Session, call: Call, callflow: object | None, speech: str) -> Plan:
+        if callflow is None:
+            raise CallflowNotFound(f"no callflow answers {call.to_number!r}")
+        if speech == "vosk" and not self.has_model(callflow.language):
+            return self._decided(s, call, callflow, transfer(callflow, "model_missing"), heard="")
+        if self.streams_full():  # past this process's stream cap: a person, never an error
+            return self._decided(s, call, callflow, transfer(callflow, "busy"), heard="")
+        plan = plans.greeting_plan(callflow, speech, self.streams_greeting(callflow))
+        call.next_action = None
+        return plan
 
     def context(self, sid: str, stage: str) -> tuple[object, CallerContext]:
         """Return the call's callflow and what is known about the caller, for a turn."""
-        with self.db.session() as s:
+        with self.session() as s:
             call = find_call(s, sid)
             callflow = self.lines.by_name(call.callflow)
             return callflow, caller_context(s, call, callflow, stage)
 
     def finish_turn(self, sid: str, stage: str, result: TurnResult) -> Plan | None:
         """Store what was heard and decided; return the plan the action URL will serve."""
-        with self.db.session() as s:
+        with self.session() as s:
             call = find_call(s, sid)
             callflow = self.lines.by_name(call.callflow)
             turn = turn_row(call, callflow, stage, result)
@@ -111,17 +146,32 @@ class CallService:
         """Store and return the plan that connects the caller to a person after a fault."""
         callflow = self._line_for(called)
         try:
-            with self.db.session() as s:
+            with self.session() as s:
                 call = find_call(s, sid)
-                callflow = self.lines.by_name(call.callflow)
-                decision = transfer(callflow, reason)
-                call.fallback = True
-                add_event(s, call, "fault", {"reason": reason})
-                # a fault skips the floor (it may be the fault): dial as before issue 5
-                return self._decided(s, call, callflow, decision, heard="", via_floor=False)
-        except Exception:  # noqa: BLE001 - the store itself may be the fault; still dial a person
+                callflow = self._line_named(call.callflow) or callflow
+                return self._fault(s, call, callflow, reason)
+        except Exception as exc:  # noqa: BLE001 - the store may be the fault; still dial a person
             log.exception("could not record fallback for %s (%s)", sid, reason)
+            if isinstance(exc, UNREACHABLE):
+                self.journal.write("fault", sid, reason=reason, called=called)
             return plans.fallback_plan(callflow, self.fallback_number(callflow), reason)
+
+    def _fault(self, s: so.Session, call: Call, callflow: object | None, reason: str) -> Plan:
+        call.fallback = True
+        add_event(s, call, "fault", {"reason": reason})
+        if callflow is None:  # no line answers this number: the service-wide number is left
+            plan = plans.fallback_plan(None, self.default_fallback, reason)
+            call.stage, call.next_action = "transferring", plan.to_json()
+            return plan
+        # a fault skips the floor (it may be the fault): dial as before issue 5
+        decision = transfer(callflow, reason)
+        return self._decided(s, call, callflow, decision, heard="", via_floor=False)
+
+    def _line_named(self, name: str) -> object | None:
+        try:
+            return self.lines.by_name(name) if name else None
+        except CallflowNotFound:
+            return None
 
     def _line_for(self, called: str) -> object | None:
         try:
@@ -131,7 +181,7 @@ class CallService:
 
     def take_next(self, sid: str) -> Plan:
         """Return and clear the plan decided during the stream; a person if there is none."""
-        with self.db.session() as s:
+        with self.session() as s:
             call = find_call(s, sid)
             stored = call.next_action
             call.next_action = None
@@ -142,7 +192,7 @@ class CallService:
 
     def dial_done(self, transfer_id: int, status: str, talk_s: int | None) -> Plan:
         """Record how a dial ended; try the line's fallback number once if nobody answered."""
-        with self.db.session() as s:
+        with self.session() as s:
             leg = s.get_one(Transfer, transfer_id)
             call = s.get_one(Call, leg.call_id)
             leg.status, leg.ended_at, leg.talk_s = status, utcnow(), talk_s
@@ -175,7 +225,7 @@ class CallService:
 
     def whisper(self, transfer_id: int) -> tuple[object, str]:
         """Return the callflow and the sentence to whisper to the answering agent."""
-        with self.db.session() as s:
+        with self.session() as s:
             leg = s.get_one(Transfer, transfer_id)
             leg.bridged_at = utcnow()
             call = s.get_one(Call, leg.call_id)
@@ -187,21 +237,85 @@ class CallService:
             return self.lines.by_name(call.callflow), f"{leg.whisper} Waited {waited} seconds."
 
     def status(self, sid: str, status: str, duration_s: int | None) -> None:
-        """Close the call record from Twilio's final status callback."""
-        with self.db.session() as s:
+        """Close the call record from Twilio's status callback; kept for later if the store is down.
+
+        Idempotent and ordered: the first final status closes the call, a repeat changes
+        nothing, and a late progress report ("ringing") never reopens a closed call.
+        """
+        try:
+            with self.session() as s:
+                self._status(s, sid, status, duration_s, utcnow())
+        except UNREACHABLE:
+            log.warning("status %s for call %s kept in the journal until the store returns",
+                        status, sid)  # fmt: skip
+            self.journal.write("status", sid, status=status, duration_s=duration_s)
+
+    def _status(
+        self, s: so.Session, sid: str, status: str, duration_s: int | None, at: dt.datetime
+    ) -> None:
+        call = s.scalars(sa.select(Call).where(Call.sid == sid)).first()
+        if call is None:
+            log.warning("status callback for unknown call %s", sid)
+            return
+        if call.ended_at is not None:  # already closed: a retry or a late progress report
+            return
+        if status not in FINAL_STATUSES:
+            call.status = status
+            return
+        call.status, call.duration_s, call.ended_at = status, duration_s, at
+        call.outcome = outcome(s, call)
+        add_event(s, call, "status", {"status": status, "duration_s": duration_s})
+        if self.floor:
+            self.floor.dispatch.call_over(s, call)
+
+    def turn_failed(self, sid: str, stage: str, result: TurnResult, reason: str) -> Plan:
+        """Store a turn that ended in a fault, with what the caller said, and a person next."""
+        with self.session() as s:
+            call = find_call(s, sid)
+            callflow = self.lines.by_name(call.callflow)
+            turn = turn_row(call, callflow, stage, result)
+            s.add(turn)
+            s.flush()
+            call.fallback = True
+            add_event(s, call, "fault", {"reason": reason, "stage": stage})
+            # a stalled stream is Twilio's side: the floor still picks the person; other faults
+            # may be the floor itself, so they dial the team's number as before issue 5
+            return self._decided(s, call, callflow, result.decision, turn.transcript, turn.id,
+                                 via_floor=reason == "stream_stalled")  # fmt: skip
+
+    def replay_journal(self) -> int:
+        """Write what database faults kept from the store; return how many facts were applied."""
+        if self.breaker.is_open:
+            return 0
+        return self.journal.replay(self._apply_journaled)
+
+    def _apply_journaled(self, entry: dict) -> None:
+        at = dt.datetime.fromisoformat(entry["at"])
+        with self.session() as s:
+            sid, kind = entry["sid"], entry["kind"]
             call = s.scalars(sa.select(Call).where(Call.sid == sid)).first()
             if call is None:
-                log.warning("status callback for unknown call %s", sid)
-                return
-            call.status, call.duration_s, call.ended_at = status, duration_s, utcnow()
-            call.outcome = outcome(s, call)
-            add_event(s, call, "status", {"status": status, "duration_s": duration_s})
-            if self.floor:
-                self.floor.dispatch.call_over(s, call)
+                called = entry.get("called", "")
+                callflow = self._line_for(called)
+                call = Call(sid=sid, from_number=entry.get("caller", ""), to_number=called,
+                            callflow=callflow.name if callflow else "", fallback=True,
+                            speech=entry.get("speech", "vosk"), started_at=at)  # fmt: skip
+                s.add(call)
+                s.flush()
+                add_event(s, call, "incoming", {"from": call.from_number, "to": called,
+                                                "journaled": True})  # fmt: skip
+            if kind == "fault" and not call.decided_at:
+                callflow = self._line_named(call.callflow)
+                call.fallback, call.decided_at = True, at
+                add_event(s, call, "fault", {"reason": entry["reason"], "journaled": True})
+                if callflow is not None:
+                    s.add(decision_row(call, transfer(callflow, entry["reason"]), None))
+            elif kind == "status":
+                self._status(s, sid, entry["status"], entry.get("duration_s"), at)
 
     def log_event(self, sid: str, kind: str, detail: dict) -> None:
         """Append an entry to a call's timeline (e.g. the TwiML sent)."""
-        with self.db.session() as s:
+        with self.session() as s:
             call = s.scalars(sa.select(Call).where(Call.sid == sid)).first()
             if call is not None:
                 add_event(s, call, kind, detail)

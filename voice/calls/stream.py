@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
+from collections.abc import Callable
 from typing import Protocol
 
 from voice.calls.events import (
@@ -30,6 +32,10 @@ class TransportClosed(Exception):
 
 class DecoderOverloaded(Exception):
     """Speech decoding fell too far behind the caller's audio."""
+
+
+class StreamStalled(Exception):
+    """The provider stopped sending audio, or the turn ran past its wall-clock limit."""
 
 
 class Transport(Protocol):
@@ -60,12 +66,18 @@ class StreamRunner:
         allow_simulated_speech: bool = False,
         backlog_ms: int = 10_000,
         stall_s: float = 2.0,
+        idle_timeout_s: float = 5.0,
+        max_s: float = 120.0,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self.transport, self.turn, self.recognizer = transport, turn, recognizer
         self.allow_simulated_speech = allow_simulated_speech
         self.source = "text" if isinstance(recognizer, ScriptedRecognizer) else "vosk"
         self._queue: queue.Queue = queue.Queue(maxsize=backlog_ms // FRAME_MS)
         self._stall_s = stall_s
+        # Wall-clock limits of their own: the turn's timers run on stream time, which stands
+        # still when the provider stops sending audio, so a silent socket must not hold a thread.
+        self._idle_timeout_s, self._max_s, self._clock = idle_timeout_s, max_s, clock
         self._lock = threading.Lock()
         self._error: BaseException | None = None
         self._now = 0  # stream ms of the newest audio received
@@ -75,9 +87,18 @@ class StreamRunner:
         """Run until the turn decides or the caller leaves; re-raise decoder faults."""
         worker = threading.Thread(target=self._decode, name="decoder", daemon=True)
         worker.start()
+        started = heard = self._clock()
         try:
             while not self.turn.done and self._error is None:
-                self._handle(self.transport.receive(timeout=0.05))
+                event = self.transport.receive(timeout=0.05)
+                self._handle(event)
+                now = self._clock()
+                if isinstance(event, Audio | Dtmf | SimulatedSpeech):
+                    heard = now
+                elif now - heard >= self._idle_timeout_s:
+                    raise StreamStalled(f"no audio from the stream for {now - heard:.1f}s")
+                if now - started >= self._max_s:
+                    raise StreamStalled(f"the turn ran past its {self._max_s:.0f}s limit")
                 if self.turn.barged_in and not self._cleared:
                     self._cleared = True
                     self.transport.clear()
@@ -91,6 +112,11 @@ class StreamRunner:
             raise self._error
         assert self.turn.result is not None
         return self.turn.result
+
+    @property
+    def stream_ms(self) -> int:
+        """Return the stream time of the newest audio received."""
+        return self._now
 
     def _handle(self, event: StreamEvent | None) -> None:
         match event:

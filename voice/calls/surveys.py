@@ -39,7 +39,7 @@ class CallSurveys:
 
     def voice(self, sid: str, call_id: int | None, digits: str, speech: str) -> Plan:
         """Ask (outbound survey call just answered) or store the rating said or pressed."""
-        with self.service.db.session() as s:
+        with self.service.session() as s:
             call = find_call(s, sid) if call_id is None else s.get(Call, call_id)
             if call is None:
                 raise LookupError(f"no call {call_id} to rate")
@@ -58,7 +58,7 @@ class CallSurveys:
 
     def sms(self, number: str, body: str) -> str:
         """Store a texted rating for the caller's latest SMS survey; return the reply to send."""
-        with self.service.db.session() as s:
+        with self.service.session() as s:
             call = _awaiting_sms(s, number)
             if call is None:
                 log.info("SMS from %s matches no open survey; ignored", number[-4:])

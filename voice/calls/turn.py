@@ -58,6 +58,7 @@ class ListeningTurn:
         self._speech_start: int | None = None
         self._last_change: int | None = None
         self._partial = ""
+        self._heard: Utterance | None = None  # the utterance being decided, kept if decide fails
 
     @property
     def done(self) -> bool:
@@ -116,9 +117,13 @@ class ListeningTurn:
             self.result = TurnResult(None, heard, "none", self._last_change, at_ms)
 
     def fail(self, decision: Decision, at_ms: int) -> None:
-        """End the turn with a fallback decision after an internal fault."""
+        """End the turn with a fallback decision after an internal fault, keeping what was heard.
+
+        What the caller said is kept even when deciding on it was the fault, so the agent and
+        the call record still have the caller's words.
+        """
         if not self.done:
-            heard = Utterance(text=self._partial)
+            heard = self._heard or Utterance(text=self._partial)
             self.result = TurnResult(decision, heard, "none", self._last_change, at_ms)
 
     def _confirm_human(self, at_ms: int) -> None:
@@ -126,5 +131,6 @@ class ListeningTurn:
             self._finish(Utterance(text=self._partial), self._source, at_ms)
 
     def _finish(self, utterance: Utterance, source: str, at_ms: int) -> None:
+        self._heard = utterance
         decision = self._decide(self.callflow, utterance, self.context)
         self.result = TurnResult(decision, utterance, source, self._last_change, at_ms)

@@ -66,10 +66,27 @@ def wait_for_start(transport: TwilioTransport, timeout_s: float = 10.0) -> Strea
     raise TimeoutError("no start message on the media stream")
 
 
+def server_options(settings: object) -> dict:
+    """Return flask-sock's options: a cap on one message's size (Twilio sends 20 ms frames)."""
+    return {"max_message_size": settings.ws_max_message_bytes}
+
+
+def _bound_socket(ws: object, idle_timeout_s: float) -> None:
+    """Give the socket a timeout, so a peer that stops reading can't block a send forever.
+
+    The socket's reader thread is bound by it too; the turn's own idle clock ends a quiet
+    stream well before, so this only ever fires on a peer that vanished mid-send.
+    """
+    raw = getattr(ws, "sock", None)
+    if raw is not None:
+        raw.settimeout(max(2 * idle_timeout_s, 10.0))
+
+
 @sock.route("/stream", bp=bp)
 def media_stream(ws: object) -> None:
     """Run one listening turn for the call whose signed token opened this stream."""
     rt = runtime()
+    _bound_socket(ws, rt.settings.stream_idle_timeout_s)
     transport = TwilioTransport(ws)
     try:
         started = wait_for_start(transport)
@@ -77,4 +94,10 @@ def media_stream(ws: object) -> None:
     except (TimeoutError, TransportClosed, PermissionError, media.ProtocolError) as exc:
         log.warning("media stream refused: %s", exc)
         return
-    run_turn(transport, rt, claims.call_sid, claims.stage, claims.speech)
+    with rt.streams.take() as taken:
+        if not taken:  # closing the stream sends Twilio to the action URL, which dials
+            log.warning("%d live streams (the cap): call %s goes to a person",
+                        rt.streams.limit, claims.call_sid)  # fmt: skip
+            rt.service.fallback(claims.call_sid, "busy")
+            return
+        run_turn(transport, rt, claims.call_sid, claims.stage, claims.speech)

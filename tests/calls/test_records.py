@@ -1,0 +1,168 @@
+"""Every call leaves a complete record whatever fails: rows first, faults kept, statuses ordered."""
+
+import xml.etree.ElementTree as ET
+
+import sqlalchemy as sa
+
+from voice.store.models import Call, CallEvent, Decision, Turn
+
+from tests_support import incoming_params
+
+UNREACHABLE = "postgresql+psycopg://x@127.0.0.1:1/none?connect_timeout=1"
+
+
+def the_call(db, sid):
+    with db.session() as s:
+        call = s.scalars(sa.select(Call).where(Call.sid == sid)).one()
+        events = [
+            e.kind for e in s.scalars(sa.select(CallEvent).where(CallEvent.call_id == call.id))
+        ]
+        reasons = list(s.scalars(sa.select(Decision.reason).where(Decision.call_id == call.id)))
+        return call, events, reasons
+
+
+def dials(response):
+    root = ET.fromstring(response.data)
+    return root.find("Dial") is not None
+
+
+def test_an_exception_in_routing_still_records_the_call_and_dials_a_person(
+    app, twilio_post, db, monkeypatch
+):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("routing blew up")
+
+    monkeypatch.setattr(app.extensions["voice"].service, "_first_plan", broken)
+    params = incoming_params()
+    assert dials(twilio_post("/twilio/voice", params))
+    call, events, reasons = the_call(db, params["CallSid"])
+    assert call.fallback and call.stage == "transferring"
+    assert events == ["incoming", "fault", "decision", "twiml"]
+    assert reasons == ["incoming_failed"]
+
+
+def test_a_call_to_a_number_no_line_answers_is_recorded_and_dialled_to_the_fallback(
+    make_app, db, tmp_path
+):
+    app = make_app(callflows_dir=tmp_path / "no-lines")
+    client = app.test_client()
+    from conftest import sign
+
+    params = incoming_params()
+    url = "http://localhost/twilio/voice"
+    response = client.post("/twilio/voice", data=params,
+                           headers={"X-Twilio-Signature": sign(url, params)})  # fmt: skip
+    assert dials(response)
+    call, events, _reasons = the_call(db, params["CallSid"])
+    assert call.callflow == "" and call.fallback
+    assert events[:2] == ["incoming", "fault"]
+
+
+def test_a_long_sip_caller_address_is_recorded(twilio_post, db):
+    sip = "sip:" + "someone.with.a.long.name" * 3 + "@pbx.example.com;transport=tls"
+    assert len(sip) > 64
+    params = incoming_params(caller=sip, simulated=True)
+    twilio_post("/twilio/voice", params)
+    call, _events, _reasons = the_call(db, params["CallSid"])
+    assert call.from_number == sip
+
+
+def test_a_late_progress_report_never_reopens_a_completed_call(twilio_post, db):
+    params = incoming_params(simulated=True)
+    twilio_post("/twilio/voice", params)
+    done = {**params, "CallStatus": "completed", "CallDuration": "7"}
+    twilio_post("/twilio/status", done)
+    twilio_post("/twilio/status", {**params, "CallStatus": "ringing"})
+    twilio_post("/twilio/status", {**params, "CallStatus": "completed", "CallDuration": "9"})
+    call, events, _reasons = the_call(db, params["CallSid"])
+    assert (call.status, call.duration_s) == ("completed", 7)
+    assert events.count("status") == 1
+
+
+def test_a_progress_report_before_the_end_does_not_close_the_call(twilio_post, db):
+    params = incoming_params(simulated=True)
+    twilio_post("/twilio/voice", params)
+    twilio_post("/twilio/status", {**params, "CallStatus": "in-progress"})
+    call, _events, _reasons = the_call(db, params["CallSid"])
+    assert call.status == "in-progress" and call.ended_at is None
+
+
+def test_calls_during_a_database_outage_are_recorded_and_closed_when_it_returns(
+    app, twilio_post, db
+):
+    from voice.store.db import Database
+
+    service = app.extensions["voice"].service
+    real = service.db
+    service.db = Database(UNREACHABLE)
+    params = incoming_params(caller="+15555550142")
+    assert dials(twilio_post("/twilio/voice", params))  # the caller reaches a person
+    done = {**params, "CallStatus": "completed", "CallDuration": "31"}
+    assert twilio_post("/twilio/status", done).status_code == 204
+    assert service.journal.pending() >= 3  # the call, its fault and its final status
+
+    service.db = real
+    assert service.replay_journal() == 0  # the breaker is still open: no hammering
+    service.breaker.reset()
+    assert service.replay_journal() >= 3
+    call, events, reasons = the_call(db, params["CallSid"])
+    assert (call.from_number, call.status, call.duration_s) == ("+15555550142", "completed", 31)
+    assert call.ended_at is not None and call.fallback
+    assert "fault" in events and reasons == ["incoming_failed"]
+    assert service.journal.pending() == 0
+    assert service.replay_journal() == 0  # replaying again changes nothing
+
+
+def test_the_breaker_fails_fast_after_the_database_stops_answering(app, twilio_post):
+    import time
+
+    from voice.store.db import Database
+
+    service = app.extensions["voice"].service
+    service.db = Database(UNREACHABLE)
+    twilio_post("/twilio/voice", incoming_params())
+    started = time.monotonic()
+    assert dials(twilio_post("/twilio/voice", incoming_params()))
+    assert time.monotonic() - started < 0.5  # no second wait on a database known to be down
+
+
+def test_the_callers_words_are_kept_when_deciding_fails(app, db, monkeypatch):
+    from voice.calls.events import SimulatedSpeech
+    from voice.calls.live import run_turn
+
+    from tests_support import incoming_params as params_for
+
+    rt = app.extensions["voice"]
+    params = params_for(simulated=True)
+    rt.service.start(params["CallSid"], params["From"], params["To"], "text")
+
+    def broken(*_args):
+        raise RuntimeError("decide blew up")
+
+    monkeypatch.setattr("voice.calls.live.decide", broken)
+
+    class Says:
+        def __init__(self):
+            self.sent = False
+
+        def receive(self, timeout):
+            if not self.sent:
+                self.sent = True
+                return SimulatedSpeech("where is my order")
+            from voice.calls.events import Audio
+
+            self.at = getattr(self, "at", 0) + 20
+            return Audio(b"\x00" * 320, self.at)
+
+        def play(self, ulaw, mark):
+            pass
+
+        def clear(self):
+            pass
+
+    run_turn(Says(), rt, params["CallSid"], "greeting", "text")
+    with db.session() as s:
+        turn = s.scalars(sa.select(Turn)).one()
+    assert turn.transcript == "where is my order"
+    call, events, reasons = the_call(db, params["CallSid"])
+    assert reasons == ["internal_error"] and call.fallback
