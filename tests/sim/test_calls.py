@@ -193,3 +193,17 @@ def test_a_repeat_caller_goes_to_a_person_who_hears_how_the_earlier_call_ended(l
     whisper = next(s.text for s in report.steps if s.kind == "whisper")
     assert "has already called in the last day" in whisper
     assert "They called 0 minutes ago about store hours, answered by the assistant." in whisper
+
+
+def test_a_stream_that_stalls_mid_call_still_connects_a_person_with_the_words_heard(make_app, db):
+    app = make_app(stream_idle_timeout_s=1.0)
+    with serve(app) as base:
+        # starts talking at 0.2 s, and the audio stops 0.6 s in: two of four words heard
+        report = place(base, Utter(text="what are your hours", at_ms=200, stall_at_ms=600))
+    assert report.decisions()[0]["reason"] == "stream_stalled"
+    assert "dial" in kinds(report)
+    with db.session() as s:
+        call = s.scalars(sa.select(Call)).one()
+        assert call.fallback and call.ended_at is not None
+        heard = s.scalars(sa.select(Turn.transcript)).one()
+    assert heard.startswith("what") and "hours" not in heard  # the words before the stall

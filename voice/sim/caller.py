@@ -22,6 +22,7 @@ class Utter:
     confidence: float = 1.0
     label: str = ""
     drop_at_ms: int | None = None  # cut the socket here, as a network failure would
+    stall_at_ms: int | None = None  # stop sending audio here but keep the socket open
 
     @property
     def text_ms(self) -> int:

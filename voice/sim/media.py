@@ -106,6 +106,9 @@ class MediaSession:
             if utter.drop_at_ms is not None and now >= utter.drop_at_ms:
                 self._drop()
                 return
+            if utter.stall_at_ms is not None and now >= utter.stall_at_ms:
+                self._closed.wait(timeout=30)  # a stalled stream: only the service can end it
+                return
             if start is None:
                 start = self._speech_start(utter, now)
             frame = SILENCE
