@@ -46,11 +46,12 @@ class Runtime:
     def build(cls, settings: Settings) -> Runtime:
         """Wire the services for `settings`."""
         secrets = settings.dev_secrets()
-        db = Database(settings.effective_database_url)
+        db = Database.from_settings(settings)  # every wait bounded by DB_*_TIMEOUT_S
         lines = Lines(settings.callflows_dir, settings.default_callflow)
         lines.load()
         speech, prompts = SpeechProvider(settings), Prompts(settings)
-        bus, base = make_bus(settings.redis_url), PublicBase(settings.public_base_url)
+        bus = make_bus(settings.redis_url, settings.redis_timeout_s, settings.outbox_max)
+        base = PublicBase(settings.public_base_url)
         control = make_call_control(
             settings.twilio_rest, settings.twilio_account_sid, secrets["twilio_auth_token"], base
         )

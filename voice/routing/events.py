@@ -6,12 +6,16 @@ run in different processes, so REDIS_URL must be set; one process needs nothing.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any, Protocol
+
+from voice.routing.outbox import Sender
 
 log = logging.getLogger(__name__)
 PREFIX = "voice:"
@@ -27,25 +31,28 @@ class Bus(Protocol):
     """Publish events to channels and listen to some of them."""
 
     def publish(self, channel: str, event: dict[str, Any]) -> None:
-        """Send `event` to everyone listening on `channel`; never raises."""
+        """Send `event` to everyone listening on `channel`; never raises, never waits."""
 
     def listen(self, channels: list[str], timeout_s: float = 15.0) -> Iterator[dict | None]:
         """Yield events from `channels`; yield None after `timeout_s` of quiet (a keep-alive)."""
 
 
 class LocalBus:
-    """In-process bus: one queue per listener."""
+    """In-process bus: one bounded queue per listener."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._listeners: list[tuple[set[str], queue.Queue]] = []
 
     def publish(self, channel: str, event: dict[str, Any]) -> None:
-        """Send `event` to every listener on `channel`."""
+        """Send `event` to every listener on `channel`; a listener too far behind misses it."""
         with self._lock:
             targets = [q for chans, q in self._listeners if channel in chans]
         for q in targets:
-            q.put({**event, "channel": channel})
+            try:
+                q.put_nowait({**event, "channel": channel})
+            except queue.Full:  # a stalled browser must never stall the call that published
+                log.warning("a console listener is %d events behind; dropping one", q.maxsize)
 
     def listen(self, channels: list[str], timeout_s: float = 15.0) -> Iterator[dict | None]:
         """Yield events for `channels` until the consumer stops iterating."""
@@ -64,32 +71,82 @@ class LocalBus:
 
 
 class RedisBus:
-    """Cross-process bus on Redis pub/sub, for several workers or hosts."""
+    """Cross-process bus on Redis pub/sub, for several workers or hosts.
 
-    def __init__(self, url: str) -> None:
+    Publishing only queues the event: a background sender (see `outbox.Sender`) talks to Redis,
+    so a slow, refused or blackholed Redis costs a webhook nothing. Every Redis command has a
+    socket timeout of `timeout_s`, and listeners reconnect when Redis goes away and comes back.
+    """
+
+    def __init__(self, url: str, timeout_s: float = 0.5, outbox_max: int = 1000) -> None:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        self._redis = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+        self.timeout_s = timeout_s
+        self._redis = redis.Redis.from_url(
+            url,
+            socket_timeout=timeout_s,
+            socket_connect_timeout=timeout_s,
+            retry=Retry(NoBackoff(), 0),  # the sender and the listeners retry on their own clock
+        )
+        self.outbox = Sender(self._send, outbox_max, name="redis-outbox")
+        # a short-lived process (`voice agents set`) publishes, then exits: send what is queued
+        atexit.register(self.outbox.flush, min(2.0, 4 * timeout_s))
 
     def publish(self, channel: str, event: dict[str, Any]) -> None:
-        """Publish `event`; a Redis outage costs a console update, never a call."""
-        try:
-            self._redis.publish(PREFIX + channel, json.dumps({**event, "channel": channel}))
-        except Exception:  # noqa: BLE001 - live updates are best effort; the DB is the truth
-            log.warning("could not publish %s event to Redis", channel, exc_info=True)
+        """Queue `event` for Redis and return at once; a Redis outage costs a console update."""
+        self.outbox.put((channel, event))
+
+    def _send(self, item: tuple[str, dict[str, Any]]) -> None:
+        channel, event = item
+        self._redis.publish(PREFIX + channel, json.dumps({**event, "channel": channel}))
 
     def listen(self, channels: list[str], timeout_s: float = 15.0) -> Iterator[dict | None]:
-        """Yield events for `channels` until the consumer stops iterating."""
-        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-        pubsub.subscribe(*(PREFIX + c for c in channels))
+        """Yield events for `channels`, a None on each quiet `timeout_s`, through Redis outages.
+
+        A quiet tick also pings Redis; a subscription that hears nothing, not even the pong,
+        for two ticks is dead (a blackholed Redis) and is opened again.
+        """
+        import redis
+
+        pubsub, heard, pinged = None, 0.0, False
         try:
             while True:
-                message = pubsub.get_message(timeout=timeout_s)
-                yield json.loads(message["data"]) if message else None
+                try:
+                    if pubsub is None:
+                        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+                        pubsub.subscribe(*(PREFIX + c for c in channels))
+                        heard, pinged = time.monotonic(), False
+                    message = pubsub.get_message(timeout=timeout_s)
+                    if message is not None:
+                        heard = time.monotonic()
+                        if message["type"] in ("message", "pmessage"):
+                            yield json.loads(message["data"])
+                        continue
+                    if pinged and time.monotonic() - heard > timeout_s + self.timeout_s:
+                        raise redis.ConnectionError("no answer to a ping")
+                    pubsub.ping()
+                    pinged = True
+                except (redis.RedisError, OSError) as exc:
+                    log.warning("console listener lost Redis (%s); reconnecting", exc)
+                    _close_quietly(pubsub)
+                    pubsub = None
+                    time.sleep(min(1.0, timeout_s))
+                yield None
         finally:
-            pubsub.close()
+            _close_quietly(pubsub)
 
 
-def make_bus(redis_url: str) -> Bus:
+def _close_quietly(pubsub: Any) -> None:
+    if pubsub is None:
+        return
+    try:
+        pubsub.close()
+    except Exception:  # noqa: BLE001 - a dead connection may fail to close; it is gone anyway
+        log.debug("closing a Redis subscription failed", exc_info=True)
+
+
+def make_bus(redis_url: str, timeout_s: float = 0.5, outbox_max: int = 1000) -> Bus:
     """Return a Redis bus when REDIS_URL is set, else an in-process one."""
-    return RedisBus(redis_url) if redis_url else LocalBus()
+    return RedisBus(redis_url, timeout_s, outbox_max) if redis_url else LocalBus()

@@ -1,11 +1,30 @@
-"""Database engine and sessions for the app and the CLI; SQLite (WAL) or PostgreSQL."""
+"""Database engine and sessions for the app and the CLI; SQLite (WAL) or PostgreSQL.
+
+Nothing waits on the database forever. With `DbTimeouts` (the service builds them from
+settings) PostgreSQL gets:
+
+- a connect timeout (psycopg enforces it on the client, 2 s at least);
+- a server-side `statement_timeout`, so a slow query or a lock wait ends with a clean error;
+- a client-side bound on every wait for the server (a query, a commit, a rollback), a little
+  past the statement timeout, because a server that accepts a connection and never answers
+  enforces no timeout at all; the connection is then closed and the pool discards it;
+- TCP keepalives and `tcp_user_timeout`, for a network that silently drops an idle connection;
+- a pool timeout for a free connection.
+
+A connection the server has closed while it sat in the pool (a restart, a failover) is found
+at checkout without a round trip: an idle connection's socket has nothing to read unless the
+server said goodbye. That replaces `pool_pre_ping`'s `SELECT 1` on every checkout.
+"""
 
 from __future__ import annotations
 
 import logging
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -14,32 +33,149 @@ from alembic.config import Config
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+CLIENT_GRACE_S = 1.0  # the client waits this much past the server's statement timeout
+RECYCLE_S = 1800  # reopen pooled connections older than this (firewalls drop idle ones)
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DBAPI objects are untyped
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")  # readers never block the call-handling writer
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
-    cur.close()
+@dataclass(frozen=True)
+class DbTimeouts:
+    """How long the service waits on the database; None for no limit (the CLI's default)."""
+
+    connect_s: float = 10.0
+    statement_s: float | None = None
+    pool_s: float = 5.0
+    sqlite_busy_s: float = 5.0
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> DbTimeouts:
+        """Return the budgets DB_CONNECT_TIMEOUT_S, DB_STATEMENT_TIMEOUT_S, DB_POOL_TIMEOUT_S."""
+        return cls(
+            connect_s=settings.db_connect_timeout_s,
+            statement_s=settings.db_statement_timeout_s,
+            pool_s=settings.db_pool_timeout_s,
+            sqlite_busy_s=settings.db_statement_timeout_s,
+        )
+
+    @property
+    def wait_s(self) -> float | None:
+        """Return the longest the client waits for any one answer from the server."""
+        return None if self.statement_s is None else self.statement_s + CLIENT_GRACE_S
+
+    def postgres_connect_args(self) -> dict[str, Any]:
+        """Return libpq parameters that bound connecting, statements and dead links."""
+        args: dict[str, Any] = {
+            "connect_timeout": max(1, round(self.connect_s)),
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }
+        if self.statement_s is not None:
+            statement_ms = max(1, int(self.statement_s * 1000))
+            # a transaction left open by a vanished client must not hold its row locks forever
+            idle_ms = max(60_000, 4 * statement_ms)
+            args["options"] = (
+                f"-c statement_timeout={statement_ms} "
+                f"-c idle_in_transaction_session_timeout={idle_ms}"
+            )
+            # unacknowledged data older than this drops the connection (a real network blackhole)
+            args["tcp_user_timeout"] = int((self.connect_s + self.statement_s) * 1000)
+        return args
+
+
+def _sqlite_pragmas(busy_ms: int):  # noqa: ANN202 - an event listener
+    def on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DBAPI objects are untyped
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")  # readers never block the call-handling writer
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cur.close()
+
+    return on_connect
+
+
+def _bounded_connection_class(wait_s: float):  # noqa: ANN202 - a psycopg Connection subclass
+    """Return a psycopg connection class whose every wait for the server ends after `wait_s`."""
+    import psycopg
+    from psycopg import errors
+
+    class BoundedConnection(psycopg.Connection):
+        """A psycopg connection that gives up on a server that does not answer."""
+
+        def wait(self, gen, interval: float = 0.1, timeout: float | None = None):  # noqa: ANN001, ANN201
+            """Consume `gen` like psycopg does, but never for longer than `wait_s`."""
+            try:
+                return super().wait(gen, interval, wait_s if timeout is None else timeout)
+            except errors._WaitTimeout:  # noqa: SLF001 - psycopg's own signal for this
+                # the protocol is mid-message: the connection cannot be used again
+                self.pgconn.finish()
+                raise psycopg.OperationalError(
+                    f"the database did not answer within {wait_s:g} s; connection closed"
+                ) from None
+
+    return BoundedConnection
+
+
+def _closed_while_idle(dbapi_conn, _record, _proxy) -> None:  # noqa: ANN001
+    """Refuse a pooled connection the server has closed; the pool then opens a fresh one."""
+    if getattr(dbapi_conn, "closed", False) or getattr(dbapi_conn, "broken", False):
+        raise sa.exc.DisconnectionError("connection closed")
+    try:
+        fd = dbapi_conn.pgconn.socket
+    except Exception as exc:  # noqa: BLE001 - psycopg raises when the socket is gone
+        raise sa.exc.DisconnectionError("connection has no socket") from exc
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+    if poller.poll(0):  # an idle connection only has something to read when it is over
+        dbapi_conn.close()
+        raise sa.exc.DisconnectionError("the server closed this pooled connection")
 
 
 class Database:
-    """One engine and session factory per process, bound to a database URL."""
+    """One engine and session factory per process, bound to a database URL.
 
-    def __init__(self, url: str):
+    `Database(url)` keeps the CLI's generous defaults (no statement limit); the service uses
+    `Database.from_settings(settings)`.
+    """
+
+    def __init__(self, url: str, timeouts: DbTimeouts | None = None):
         self.url = url
+        self.timeouts = timeouts or DbTimeouts()
         if url.startswith("sqlite"):
             path = sa.engine.make_url(url).database
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.engine = sa.create_engine(url, connect_args={"timeout": 5})
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            busy_s = self.timeouts.sqlite_busy_s
+            self.engine = sa.create_engine(url, connect_args={"timeout": busy_s})
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas(int(busy_s * 1000)))
         else:
             self.engine = sa.create_engine(
-                url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=5
+                url,
+                pool_size=10,
+                max_overflow=20,
+                pool_timeout=self.timeouts.pool_s,
+                pool_recycle=RECYCLE_S,
+                connect_args=self._connect_args(url),
             )
+            if self.engine.dialect.driver == "psycopg":
+                sa.event.listen(self.engine, "checkout", _closed_while_idle)
+                if (wait_s := self.timeouts.wait_s) is not None:
+                    connection_class = _bounded_connection_class(wait_s)
+                    sa.event.listen(
+                        self.engine,
+                        "do_connect",
+                        lambda _d, _r, cargs, cparams: connection_class.connect(*cargs, **cparams),
+                    )
         self.sessions = so.sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Database:
+        """Return the service's database, with every timeout taken from `settings`."""
+        return cls(settings.effective_database_url, DbTimeouts.from_settings(settings))
+
+    def _connect_args(self, url: str) -> dict[str, Any]:
+        backend = sa.engine.make_url(url).get_backend_name()
+        return self.timeouts.postgres_connect_args() if backend == "postgresql" else {}
 
     @contextmanager
     def session(self) -> Iterator[so.Session]:
