@@ -460,3 +460,34 @@ def test_broken_files_in_test_data_fail_to_load():
     for path in sorted((DATA / "callflows" / "broken").glob("*.yaml")):
         with pytest.raises(CallflowInvalid):
             load_callflow(path)
+
+
+@pytest.mark.parametrize(
+    ("value", "got"),
+    [(0, "got 0"), (-7, "got -7"), (30.5, "got 30.5"), ("90", "got text '90'"), (True, "got True")],
+)
+def test_retention_days_must_be_a_whole_number_of_days(tmp_path, value, got):
+    callflow, report = problems(tmp_path, changed("retention_days", value))
+    assert callflow is None
+    (error,) = [e for e in report.errors if e.key == "retention_days"]
+    assert error.file == str(tmp_path / "line.yaml")
+    assert error.problem.startswith(f"expected a whole number, 1 or more, {got} (line ")
+    assert "retention_days: 90" in error.fix and "RETENTION_DAYS" in error.fix
+
+
+def test_retention_days_is_per_line_and_defaults_to_the_setting(tmp_path):
+    callflow, report = problems(tmp_path, changed("retention_days", 30))
+    assert report.errors == [] and callflow.retention_days == 30
+    assert problems(tmp_path, BASE)[0].retention_days is None  # purge uses RETENTION_DAYS
+
+
+def test_recording_needs_a_greeting_that_says_calls_are_recorded(tmp_path):
+    data = changed("recording", True)
+    callflow, report = problems(tmp_path, data)
+    assert callflow is None
+    (error,) = [e for e in report.errors if e.key == "greeting"]
+    assert "`recording: true` but the greeting does not mention it" in error.problem
+    data["greeting"] = (
+        "Hi, I'm an automated assistant; calls are recorded. Say 'agent' for a person."
+    )
+    assert problems(tmp_path, data)[1].errors == []

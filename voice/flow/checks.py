@@ -97,6 +97,16 @@ def number(
     return float(value)
 
 
+def whole_number(report: Report, mapping: dict, key: str, path: KeyPath, low: int, fix: str) -> int:
+    """Return a whole number no smaller than `low`, recording a problem (and `fix`) otherwise."""
+    value = mapping[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        got = f"text {value!r}" if isinstance(value, str) else repr(value)
+        report.error((*path, key), f"expected a whole number, {low} or more, got {got}", fix)
+        return low
+    return value
+
+
 def string_list(report: Report, value: object, path: KeyPath, what: str) -> list[str]:
     """Return a non-empty list of non-empty texts, recording each item that is not one."""
     if isinstance(value, str):

@@ -137,6 +137,8 @@ class Callflow:
     speech_grammar: bool = False
     # Values that look like long digit strings but are needed (order numbers): kept unredacted.
     privacy_keep: tuple[str, ...] = ()
+    # Days a call's words, recordings and caller number are kept; None: settings.retention_days.
+    retention_days: int | None = None
     # What callers said that the assistant must not answer (taught from labelled calls): an
     # utterance closer to these than to any intent goes to a person.
     out_of_scope: tuple[str, ...] = ()

@@ -39,12 +39,17 @@ TOP_KEYS = (
     "human_words",
     "speech",
     "privacy",
+    "retention_days",
     "survey",
     "out_of_scope",
 )
 BUSINESS_KEYS = ("name", "timezone", "hours")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+_RETENTION_FIX = (
+    "write the days this line keeps callers' words and numbers, e.g. `retention_days: 90`, "
+    "or remove the key to use RETENTION_DAYS (90 by default)"
+)
 _SKELETON = "version, name, business, language, greeting, intents, teams (see DESIGN.md)"
 
 
@@ -204,6 +209,10 @@ def _options(report: Report, data: dict, path: Path, teams: dict) -> dict:
         opts["out_of_scope"] = tuple(said)
     opts["speech_grammar"] = _speech(report, data.get("speech"))
     opts["privacy_keep"] = _privacy(report, data.get("privacy"))
+    if data.get("retention_days") is not None:
+        opts["retention_days"] = checks.whole_number(
+            report, data, "retention_days", (), 1, _RETENTION_FIX
+        )
     return opts
 
 
