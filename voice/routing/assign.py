@@ -89,17 +89,22 @@ def release_agent(
     presence: str,
     now: dt.datetime,
     wrap_up_until: dt.datetime | None = None,
+    since: dt.datetime | None = None,
 ) -> bool:
-    """Move an agent off `call_id` to `presence`; False if they are no longer on that call."""
+    """Move an agent off `call_id` to `presence`; False if they are no longer on that call.
+
+    With `since`, only if their presence has not changed since then either: the reconciler
+    frees exactly the state it judged stale, never a new assignment made meanwhile.
+    """
     values: dict = {"presence": presence, "presence_at": now, "wrap_up_until": wrap_up_until}
     if presence != "wrap_up":  # in wrap-up the agent keeps the call, for their notes
         values.update(call_id=None, idle_since=now if presence == "available" else None)
-    result = s.execute(
-        sa.update(Agent)
-        .where(Agent.id == agent_id, Agent.call_id == call_id, Agent.presence.in_(BUSY))
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    query = sa.update(Agent).where(
+        Agent.id == agent_id, Agent.call_id == call_id, Agent.presence.in_(BUSY)
     )
+    if since is not None:
+        query = query.where(Agent.presence_at == since)
+    result = s.execute(query.values(**values).execution_options(synchronize_session=False))
     return result.rowcount == 1
 
 

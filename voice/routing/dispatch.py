@@ -207,6 +207,25 @@ class Dispatch:
                  "presence": agent.presence, "wrap_up_until": until.isoformat()}  # fmt: skip
         self.outbox.publish(s, agent_channel(agent.id), event)
 
+    def let_go(self, s: so.Session, agent_id: int, call_id: int | None, over: bool) -> int:
+        """Close (call over) or put back in line (maybe not) a caller offered to a freed agent."""
+        offered = s.scalars(
+            sa.select(QueueEntry).where(
+                QueueEntry.call_id == call_id,
+                QueueEntry.agent_id == agent_id,
+                QueueEntry.status == "offered",
+            )
+        ).all()
+        for entry in offered:
+            if over:
+                entry.status, entry.ended_at = "abandoned", self.clock()
+            else:
+                assign.unclaim_entry(s, entry.id, agent_id)
+                s.refresh(entry)
+                self.outbox.later(s, lambda team=entry.team: self.dispatch_team(team))
+            self.queue_changed(s, entry, entry.status)
+        return len(offered)
+
     def _free(self, s: so.Session, agent: Agent, call_id: int, presence: str, why: str) -> None:
         if assign.release_agent(s, agent.id, call_id, presence, self.clock()):
             s.refresh(agent)

@@ -20,7 +20,7 @@ from voice.routing.queue import entry_dict, open_entries
 from voice.routing.screen import screen_pop
 from voice.routing.surveys import CHANNELS, send_survey
 from voice.store.db import Database
-from voice.store.models import Agent, Call, Callback, QueueEntry, WrapUp, utcnow
+from voice.store.models import Agent, Call, Callback, CallEvent, QueueEntry, WrapUp, utcnow
 
 log = logging.getLogger(__name__)
 DISPOSITIONS = ("resolved", "follow_up")
@@ -80,8 +80,13 @@ class Floor:
         with self.db.session() as s:
             return people.agent_dict(s, people.find_agent(s, agent_id_or_login), self.clock())
 
-    def set_agent(self, agent_id_or_login: int | str, **changes: object) -> dict:
-        """Change an agent's presence, teams, languages, address, name or wrap-up time."""
+    def set_agent(
+        self, agent_id_or_login: int | str, by: str | None = None, **changes: object
+    ) -> dict:
+        """Change an agent's presence, teams, languages, address, name or wrap-up time.
+
+        `by` names an admin or the CLI, whose presence change overrides a call (set_presence).
+        """
         unknown = set(changes) - {"presence", "teams", "languages", "address", "name", "wrap_up_s"}
         if unknown:
             raise FloorError(f"cannot set {', '.join(sorted(unknown))} on an agent")
@@ -103,7 +108,7 @@ class Floor:
             )
             agent_id = agent.id
         if "presence" in changes:
-            self.set_presence(agent_id, str(changes["presence"]))
+            self.set_presence(agent_id, str(changes["presence"]), by=by)
         return self.agent(agent_id)
 
     def agent_for_user(self, user_id: int) -> dict | None:
@@ -112,15 +117,21 @@ class Floor:
             agent = s.scalars(sa.select(Agent).where(Agent.user_id == user_id)).first()
             return people.agent_dict(s, agent, self.clock()) if agent else None
 
-    def set_presence(self, agent_id: int, presence: str) -> dict:
-        """Go available (and take the next waiting caller) or offline."""
+    def set_presence(self, agent_id: int, presence: str, by: str | None = None) -> dict:
+        """Go available (and take the next waiting caller) or offline.
+
+        An agent on a call cannot. An admin or `voice agents set` (`by` says who) always can:
+        the assignment she had, a stuck one included, ends cleanly first.
+        """
         if presence not in people.SETTABLE:
             raise FloorError(f"presence {presence!r}: set one of {', '.join(people.SETTABLE)}")
         with self.db.session() as s:
             agent = people.find_agent(s, agent_id)
-            if agent.presence == "on_call":
+            if agent.presence == "on_call" and by is None:
                 raise FloorError(f"{agent.name} is on a call; presence changes after it ends")
-            if agent.presence != presence:
+            if agent.presence != presence and by is not None and agent.presence in assign.BUSY:
+                self._override(s, agent, presence, by)
+            elif agent.presence != presence:
                 now = self.clock()
                 agent.presence, agent.presence_at, agent.wrap_up_until = presence, now, None
                 agent.idle_since = now if presence == "available" else None
@@ -130,6 +141,29 @@ class Floor:
         if presence == "available":
             self.dispatch.dispatch(agent_id)
         return self.agent(agent_id)
+
+    def _override(self, s: so.Session, agent: Agent, presence: str, by: str) -> None:
+        """End an agent's assignment (offer, call, callback or wrap-up) and set her presence."""
+        call_id, was = agent.call_id, agent.presence
+        if not assign.release_agent(s, agent.id, call_id, presence, self.clock()):
+            raise FloorError(f"{agent.name}'s presence changed meanwhile; look and try again")
+        s.refresh(agent)
+        self.dispatch.let_go(s, agent.id, call_id, over=False)
+        rows = s.scalars(
+            sa.select(Callback).where(
+                Callback.agent_id == agent.id,
+                Callback.call_id == call_id,
+                Callback.status == "dialing",
+            )
+        ).all()
+        for row in rows:  # back on the list for whoever calls next
+            row.status = "requested"
+            self.callback_event(s, row)
+        if call_id is not None:
+            detail = {"agent_id": agent.id, "from": was, "to": presence, "by": by}
+            s.add(CallEvent(call_id=call_id, kind="presence_override", detail=detail))
+        log.info("%s set %s %s (was %s)", by, agent.name, presence, was)
+        self.dispatch.presence_changed(s, agent, "override")
 
     def expire_wrap_ups(self) -> None:
         """Make agents whose wrap-up time ran out available, and give them waiting callers."""

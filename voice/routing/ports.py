@@ -9,6 +9,10 @@ class CallControlError(RuntimeError):
     """The provider refused or could not be reached; the message says which request."""
 
 
+# Twilio's call statuses that mean the call is over; any other status is a live call.
+CALL_OVER = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+
+
 class CallControl(Protocol):
     """Call control outside a webhook (Twilio's REST API)."""
 
@@ -17,6 +21,12 @@ class CallControl(Protocol):
 
     def call_agent(self, to: str, from_: str, callback_id: int) -> str:
         """Ring an agent for a callback; return the new call's sid."""
+
+    def call_status(self, call_sid: str) -> str | None:
+        """Return Twilio's status of a call (completed, in-progress, …); None if it has none.
+
+        Raises CallControlError when the provider cannot be asked (unreachable, timed out).
+        """
 
 
 class SurveySender(Protocol):

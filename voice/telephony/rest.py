@@ -14,16 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from voice.routing.ports import CallControl, CallControlError
+from voice.settings import Settings
 
 log = logging.getLogger(__name__)
-REST_TIMEOUT_S = 5  # a REST request never holds a webhook or a console click for longer
+# TWILIO_REST_TIMEOUT_S's default: a REST request never holds a webhook or a click for longer
+DEFAULT_TIMEOUT_S: float = Settings.model_fields["rest_timeout_s"].default
 
 
 @dataclass(frozen=True, slots=True)
 class RestRequest:
     """One request the fake recorded, as Twilio would have received it."""
 
-    kind: str  # update | create
+    kind: str  # update | create (| fetch, only offered to `fail`)
     call_sid: str
     url: str
     to: str = ""
@@ -69,37 +71,66 @@ def callback_urls(base: str, callback_id: int) -> tuple[str, str]:
     )
 
 
+def twilio_client(account_sid: str, auth_token: str, timeout_s: float) -> object:
+    """Return a `twilio.rest.Client` whose every request gives up after `timeout_s` seconds."""
+    from twilio.http.http_client import TwilioHttpClient
+    from twilio.rest import Client
+
+    if timeout_s <= 0:
+        raise ValueError(f"TWILIO_REST_TIMEOUT_S={timeout_s}: use a number of seconds above 0")
+    return Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=timeout_s))
+
+
+def rest_errors() -> tuple[type[Exception], ...]:
+    """Return what a REST request raises when Twilio refuses it or cannot be reached in time."""
+    import requests
+    from twilio.base.exceptions import TwilioException
+
+    return (TwilioException, requests.RequestException)
+
+
 class TwilioCallControl:
-    """Call control through `twilio.rest.Client`, each request bounded by REST_TIMEOUT_S."""
+    """Call control through `twilio.rest.Client`, each request bounded by `timeout_s`."""
 
-    def __init__(self, account_sid: str, auth_token: str, base: PublicBase):
-        from twilio.http.http_client import TwilioHttpClient
-        from twilio.rest import Client
-
-        http = TwilioHttpClient(timeout=REST_TIMEOUT_S)
-        self.client, self.base = Client(account_sid, auth_token, http_client=http), base
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        base: PublicBase,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+    ):
+        self.client, self.base = twilio_client(account_sid, auth_token, timeout_s), base
 
     def bridge_waiting(self, call_sid: str, entry_id: int) -> None:
         """Redirect the queued call to its agent's <Dial>."""
-        from twilio.base.exceptions import TwilioException
-
         try:
             self.client.calls(call_sid).update(url=bridge_url(self.base.required(), entry_id))
-        except TwilioException as exc:
+        except rest_errors() as exc:
             raise CallControlError(f"redirect of {call_sid} failed: {exc}") from exc
 
     def call_agent(self, to: str, from_: str, callback_id: int) -> str:
         """Place the agent leg of a callback."""
-        from twilio.base.exceptions import TwilioException
-
         url, status = callback_urls(self.base.required(), callback_id)
         try:
             call = self.client.calls.create(
                 to=to, from_=from_, url=url, status_callback=status, timeout=20
             )
-        except TwilioException as exc:
+        except rest_errors() as exc:
             raise CallControlError(f"callback call to {to} failed: {exc}") from exc
         return call.sid
+
+    def call_status(self, call_sid: str) -> str | None:
+        """Fetch the call's status from Twilio; None when Twilio has no such call (404)."""
+        from twilio.base.exceptions import TwilioRestException
+
+        try:
+            return self.client.calls(call_sid).fetch().status
+        except TwilioRestException as exc:
+            if exc.status == 404:
+                return None
+            raise CallControlError(f"status of {call_sid} failed: {exc}") from exc
+        except rest_errors() as exc:
+            raise CallControlError(f"status of {call_sid} failed: {exc}") from exc
 
 
 class RecordingCallControl:
@@ -111,6 +142,8 @@ class RecordingCallControl:
         self._taken: set[int] = set()
         self._lock = threading.Lock()
         self.fail: Callable[[RestRequest], bool] = lambda _request: False
+        self.statuses: dict[str, str] = {}  # what Twilio would say of a call: set_status
+        self.fetched: list[str] = []  # the call sids whose status was asked for
 
     def bridge_waiting(self, call_sid: str, entry_id: int) -> None:
         """Record the redirect."""
@@ -122,6 +155,19 @@ class RecordingCallControl:
         sid = "CA" + secrets.token_hex(16)
         self._record(RestRequest("create", sid, url, to, from_, status))
         return sid
+
+    def call_status(self, call_sid: str) -> str | None:
+        """Return the status a test or the simulator set for the call; None if it set none."""
+        if self.fail(RestRequest("fetch", call_sid, "")):
+            raise CallControlError(f"status of {call_sid} failed (test)")
+        with self._lock:
+            self.fetched.append(call_sid)
+            return self.statuses.get(call_sid)
+
+    def set_status(self, call_sid: str, status: str) -> None:
+        """Say what Twilio knows of a call (in-progress, completed, …), as its REST API would."""
+        with self._lock:
+            self.statuses[call_sid] = status
 
     def take(self, call_sid: str = "", kind: str = "") -> list[RestRequest]:
         """Return requests not yet taken, for one call sid and/or kind, and mark them taken."""
@@ -152,9 +198,14 @@ def uses_twilio(mode: str, account_sid: str) -> bool:
 
 
 def make_call_control(
-    mode: str, account_sid: str, auth_token: str, base: PublicBase
+    mode: str,
+    account_sid: str,
+    auth_token: str,
+    base: PublicBase,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> CallControl:
     """Return Twilio's REST client for mode 'twilio' (or '' with an account), else the fake."""
     if uses_twilio(mode, account_sid):
-        return TwilioCallControl(account_sid, auth_token, base)
+        return TwilioCallControl(account_sid, auth_token, base, timeout_s)
     return RecordingCallControl(base)

@@ -11,7 +11,13 @@ import threading
 from dataclasses import dataclass
 
 from voice.routing.ports import CallControlError, SurveySender
-from voice.telephony.rest import REST_TIMEOUT_S, PublicBase, uses_twilio
+from voice.telephony.rest import (
+    DEFAULT_TIMEOUT_S,
+    PublicBase,
+    rest_errors,
+    twilio_client,
+    uses_twilio,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,30 +42,28 @@ class SentSurvey:
 class TwilioSurveySender:
     """SMS with `messages.create`, a voice survey with `calls.create`; each bounded in time."""
 
-    def __init__(self, account_sid: str, auth_token: str, base: PublicBase):
-        from twilio.http.http_client import TwilioHttpClient
-        from twilio.rest import Client
-
-        http = TwilioHttpClient(timeout=REST_TIMEOUT_S)
-        self.client, self.base = Client(account_sid, auth_token, http_client=http), base
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        base: PublicBase,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+    ):
+        self.client, self.base = twilio_client(account_sid, auth_token, timeout_s), base
 
     def sms(self, to: str, from_: str, body: str) -> str:
         """Text the question."""
-        from twilio.base.exceptions import TwilioException
-
         try:
             return self.client.messages.create(to=to, from_=from_, body=body).sid
-        except TwilioException as exc:
+        except rest_errors() as exc:
             raise CallControlError(f"survey SMS to {to} failed: {exc}") from exc
 
     def voice(self, to: str, from_: str, call_id: int) -> str:
         """Call the customer; the answered call fetches the survey question."""
-        from twilio.base.exceptions import TwilioException
-
         url = survey_call_url(self.base.required(), call_id)
         try:
             return self.client.calls.create(to=to, from_=from_, url=url, timeout=30).sid
-        except TwilioException as exc:
+        except rest_errors() as exc:
             raise CallControlError(f"survey call to {to} failed: {exc}") from exc
 
 
@@ -92,9 +96,14 @@ class RecordingSurveySender:
 
 
 def make_survey_sender(
-    mode: str, account_sid: str, auth_token: str, base: PublicBase
+    mode: str,
+    account_sid: str,
+    auth_token: str,
+    base: PublicBase,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> SurveySender:
     """Return Twilio's sender for mode 'twilio' (or '' with an account), else the fake."""
     if uses_twilio(mode, account_sid):
-        return TwilioSurveySender(account_sid, auth_token, base)
+        return TwilioSurveySender(account_sid, auth_token, base, timeout_s)
     return RecordingSurveySender(base)
