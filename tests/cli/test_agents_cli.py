@@ -1,4 +1,4 @@
-"""`voice agents add/list/set`, and `voice demo calls` placing several calls at once."""
+"""`voice agents add/list/set/reconcile`, and `voice demo calls` placing several calls at once."""
 
 import json
 
@@ -24,7 +24,7 @@ MARIA = ["--login", "maria", "--name", "Maria Ruiz", "--address", "+15125550101"
 
 def test_agents_add_list_and_set(tmp_path, monkeypatch):
     added = run(tmp_path, monkeypatch, "agents", "add", *MARIA, "--team", "general",
-                "--team", "care", "--language", "en", "--password", "correct horse")  # fmt: skip
+                "--team", "care", "--language", "en", "--password", "correct horse battery")  # fmt: skip
     assert added.exit_code == 0, added.output
     assert "teams general,care; languages en" in added.output
     result = run(tmp_path, monkeypatch, "agents", "set", "maria", "--presence", "available")
@@ -63,3 +63,55 @@ def test_demo_calls_places_several_calls_at_once(tmp_path, monkeypatch):
     assert len(lines) == 3
     assert sum("agent: answer" in line for line in lines) >= 1
     assert sum("queued" in line for line in lines) >= 1
+
+
+def stuck_on_a_call(tmp_path, ended: bool) -> int:
+    """Put maria on a call whose final status callback never came (or did, and was lost on her)."""
+    import sqlalchemy as sa
+
+    from voice.store.db import Database
+    from voice.store.models import Agent, Call, utcnow
+
+    db = Database(f"sqlite:///{tmp_path / 'voice.db'}")
+    with db.session() as s:
+        call = Call(sid="CA" + "5" * 32, from_number="+15555550100", to_number="+15555550000",
+                    callflow="acme-outfitters", ended_at=utcnow() if ended else None)  # fmt: skip
+        s.add(call)
+        s.flush()
+        agent = s.scalars(sa.select(Agent)).one()
+        agent.presence, agent.call_id = "on_call", call.id
+        call_id = call.id
+    db.dispose()
+    return call_id
+
+
+def test_agents_set_presence_ends_a_stuck_call(tmp_path, monkeypatch):
+    import sqlalchemy as sa
+
+    from voice.store.db import Database
+    from voice.store.models import Agent, CallEvent
+
+    run(tmp_path, monkeypatch, "agents", "add", *MARIA, "--team", "general", "--language", "en")
+    call_id = stuck_on_a_call(tmp_path, ended=False)
+    result = run(tmp_path, monkeypatch, "agents", "set", "maria", "--presence", "offline")
+    assert result.exit_code == 0, result.output
+    assert "offline" in result.output
+    db = Database(f"sqlite:///{tmp_path / 'voice.db'}")
+    with db.session() as s:
+        agent = s.scalars(sa.select(Agent)).one()
+        assert (agent.presence, agent.call_id) == ("offline", None)
+        event = s.scalars(sa.select(CallEvent).where(CallEvent.call_id == call_id)).one()
+        assert (event.kind, event.detail["by"]) == ("presence_override", "voice agents set")
+    db.dispose()
+
+
+def test_agents_reconcile_frees_an_agent_whose_call_ended_unseen(tmp_path, monkeypatch):
+    run(tmp_path, monkeypatch, "agents", "add", *MARIA, "--team", "general", "--language", "en")
+    stuck_on_a_call(tmp_path, ended=True)
+    result = run(tmp_path, monkeypatch, "agents", "reconcile")
+    assert result.exit_code == 0, result.output
+    assert "freed 1 agents" in result.output
+    listed = json.loads(run(tmp_path, monkeypatch, "agents", "list", "--json").output)
+    assert listed[0]["presence"] == "available" and listed[0]["call_id"] is None
+    again = json.loads(run(tmp_path, monkeypatch, "agents", "reconcile", "--json").output)
+    assert again["agents_freed"] == 0 and again["checked"] == 0

@@ -26,6 +26,7 @@ def _floor():  # noqa: ANN202 - a Floor, built on the configured database and ca
         settings.twilio_account_sid,
         secrets["twilio_auth_token"],
         PublicBase(settings.public_base_url),
+        timeout_s=settings.rest_timeout_s,
     )
     return Floor(db, lines, make_bus(settings.redis_url), control)
 
@@ -104,7 +105,11 @@ def set_(  # noqa: PLR0913 - one parameter per option
     name: str | None,
     wrap_up_s: int | None,
 ) -> None:
-    """Change an agent (by id or login)."""
+    """Change an agent (by id or login); --presence works even while they are on a call.
+
+    Setting the presence of an agent stuck on a call ends that assignment cleanly: a caller
+    still ringing her goes back in line, a callback she was dialling goes back on the list.
+    """
     from voice.errors import VoiceError
 
     changes = {
@@ -124,11 +129,38 @@ def set_(  # noqa: PLR0913 - one parameter per option
             "voice agents set: nothing to change; give --presence, --team, --language or --address"
         )
     try:
-        row = _floor().set_agent(agent, **changes)
+        row = _floor().set_agent(agent, by="voice agents set", **changes)
     except VoiceError as exc:
         fail(f"voice agents set {agent}: {exc}")
     click.echo(
         f"agent {row['id']} {row['name']}: {row['presence']}, {_skills(row)}, {row['address']}"
+    )
+
+
+@agents.command("reconcile")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def reconcile_(as_json: bool) -> None:
+    """Free agents, callers in line and callbacks whose calls ended unseen, now.
+
+    `voice serve` does this by itself every RECONCILE_INTERVAL_S.
+    """
+    import json
+
+    from voice.routing.reconcile import reconcile
+    from voice.runtime import Runtime
+    from voice.settings import Settings
+
+    rt = Runtime.build(Settings())
+    rt.db.upgrade()
+    counts = reconcile(rt)
+    if as_json:
+        click.echo(json.dumps(counts))
+        return
+    click.echo(
+        f"looked at {counts['checked']}, asked Twilio about {counts['asked']} "
+        f"({counts['live']} live); freed {counts['agents_freed']} agents, "
+        f"closed {counts['entries_closed']} places in line and {counts['calls_closed']} calls, "
+        f"reopened {counts['callbacks_reopened']} callbacks"
     )
 
 
