@@ -6,6 +6,7 @@ import json
 import secrets
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import requests
@@ -60,11 +61,16 @@ class FakeTwilio:
         agent: tuple[str, ...] = ("answer",),
         simulated_text: bool = False,
         caller: CallerPlan | None = None,
+        route: Callable[[str], str] | None = None,
     ):
         self.base = base_url.rstrip("/")
         self.validator = RequestValidator(auth_token)
         self.fast, self.agent, self.simulated_text = fast, list(agent), simulated_text
         self.caller = caller or CallerPlan()
+        # Where each request really goes. Twilio signs the public URL (a load balancer's); a
+        # test of several instances can send a request straight to one of them, still signed
+        # for the public URL. Default: the URL itself.
+        self.route = route or (lambda url: url)
 
     def call(self, turns: list[Utter], caller: str, called: str) -> CallReport:
         """Place one call; `turns` are the caller's parts, one per listening turn."""
@@ -103,7 +109,7 @@ class FakeTwilio:
         # a fresh connection per webhook, as Twilio does: a kept-alive one may have been closed
         # by the server while the media stream ran
         headers = {"X-Twilio-Signature": signature, "Connection": "close"}
-        resp = requests.post(url, data=params, headers=headers, timeout=15)
+        resp = requests.post(self.route(url), data=params, headers=headers, timeout=15)
         if resp.status_code >= 400:
             raise WebhookFailed(f"{url} answered {resp.status_code}")
         if decision := resp.headers.get("X-Voice-Decision"):
@@ -162,7 +168,8 @@ class FakeTwilio:
         url = stream.get("url")
         custom = {p.get("name"): p.get("value") for p in stream.findall("Parameter")}
         headers = {"X-Twilio-Signature": self.validator.compute_signature(url, {})}
-        session = MediaSession(url, headers, params["CallSid"], custom, self.fast, expect_prompt)
+        sid, fast = params["CallSid"], self.fast
+        session = MediaSession(self.route(url), headers, sid, custom, fast, expect_prompt)
         log = session.run(turn)
         if log.prompt_ms:
             cut = " (caller talked over it: playback cleared)" if log.cleared else ""
