@@ -20,6 +20,7 @@ _COMMAND_MODULES = (
     "users",
     "agents",
     "customers",
+    "purge",
 )
 
 

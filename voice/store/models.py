@@ -100,6 +100,8 @@ class Call(Base):
     started_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow, index=True)
     decided_at: so.Mapped[dt.datetime | None] = so.mapped_column()
     ended_at: so.Mapped[dt.datetime | None] = so.mapped_column()
+    # when retention removed the call's words and caller number (its figures stay): voice purge
+    purged_at: so.Mapped[dt.datetime | None] = so.mapped_column(index=True)
 
 
 class Turn(Base):

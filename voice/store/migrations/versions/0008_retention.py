@@ -1,9 +1,12 @@
-"""purged records
+"""purged records: when retention removed a call's words and caller number
 
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-03 09:00:00.000000
 """
+
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0008"
 down_revision = "0007"
@@ -12,8 +15,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("calls", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("purged_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index(batch_op.f("ix_calls_purged_at"), ["purged_at"], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("calls", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_calls_purged_at"))
+        batch_op.drop_column("purged_at")
