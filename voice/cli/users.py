@@ -20,7 +20,9 @@ def users() -> None:
 @click.option("--name", required=True, help="Their name, as shown on the pages.")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="admin or agent.")
 @click.option(
-    "--password", default=None, help="Their password (default: prompt twice, not echoed)."
+    "--password",
+    default=None,
+    help="Their password: 15-200 characters, not easy to guess (default: prompt twice).",
 )
 def add(login: str, name: str, role: str, password: str | None) -> None:
     """Add a web login with an argon2-hashed password."""
@@ -59,15 +61,42 @@ def list_users() -> None:
 @click.argument("login")
 @click.option("--password", default=None, help="The new password (default: prompt twice).")
 def passwd(login: str, password: str | None) -> None:
-    """Set a user's password; their other sessions end."""
-    from voice.users import find_user, set_password
+    """Set a user's password (at least 15 characters, not easy to guess); their sessions end."""
+    from voice.users import set_password
 
     with _explained(), _database().session() as s:
-        user = find_user(s, login)
-        if user is None:
-            raise UserError(f"no user {login!r}; see `voice users list`")
+        user = _user(s, login)
         set_password(user, password or _prompt_password())
         click.echo(f"password changed for {user.login}")
+
+
+@users.command("disable")
+@click.argument("login")
+def disable(login: str) -> None:
+    """Stop a user from logging in; every session they have open ends at once."""
+    from voice.users import deactivate
+
+    with _explained(), _database().session() as s:
+        deactivate(_user(s, login))
+        click.echo(f"disabled {login}: their sessions have ended; `voice users enable` undoes it")
+
+
+@users.command("enable")
+@click.argument("login")
+def enable(login: str) -> None:
+    """Let a disabled user log in again."""
+    with _explained(), _database().session() as s:
+        _user(s, login).active = True
+        click.echo(f"enabled {login}")
+
+
+def _user(s, login: str):  # noqa: ANN001, ANN202 - a Session in, a User out
+    from voice.users import find_user
+
+    user = find_user(s, login)
+    if user is None:
+        raise UserError(f"no user {login!r}; see `voice users list`")
+    return user
 
 
 def _prompt_password() -> str:

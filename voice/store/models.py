@@ -182,6 +182,29 @@ class User(Base):
     last_login_at: so.Mapped[dt.datetime | None] = so.mapped_column()
 
 
+class WebSession(Base):
+    """One logged-in browser: the cookie names it, and logging out deletes it."""
+
+    __tablename__ = "web_sessions"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # sha256 of the random token in the cookie: a copy of this table opens no session
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    expires_at: so.Mapped[dt.datetime] = so.mapped_column()
+
+
+class LoginFailure(Base):
+    """A failed login, counted per account and per address to slow down guessing."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (sa.Index("ix_login_failures_kind_key_at", "kind", "key", "at"),)
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(8))  # account | address
+    key: so.Mapped[str] = so.mapped_column(sa.String(128))  # the login typed, or the address
+    at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow, index=True)
+
+
 class Agent(Base):
     """A trained person who takes calls: how to reach them, and their presence right now."""
 

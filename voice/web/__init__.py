@@ -6,7 +6,7 @@ import datetime as dt
 import importlib
 from collections.abc import Iterable
 
-from flask import Blueprint, Flask, Response
+from flask import Blueprint, Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFProtect
 
 from voice.settings import Settings
@@ -20,10 +20,16 @@ assets = Blueprint(
 ADMIN_PAGES = ("analytics", "calls", "intents", "callflows", "customers", "teach")
 # what a page may load: only this app's own scripts, styles and forms
 CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+# browsers that saw the site over https refuse plain http to it for a year
+HSTS = "max-age=31536000; includeSubDomains"
+NUL_REFUSED = (
+    "The address or form holds a NUL character (%00), which no page accepts. "
+    "Remove it and try again."
+)
 
 
 def init_app(app: Flask, settings: Settings, exempt: Iterable[Blueprint] = ()) -> None:
-    """Add sessions, CSRF, the login rate limit and the web blueprints to `app`."""
+    """Add sessions, CSRF, security headers and the web blueprints to `app`."""
     from voice.web import admin, auth, console, filters
 
     for page in ADMIN_PAGES:
@@ -40,21 +46,41 @@ def init_app(app: Flask, settings: Settings, exempt: Iterable[Blueprint] = ()) -
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=12),
         # an agent keeps the console open all shift: the token lives as long as the session
         WTF_CSRF_TIME_LIMIT=None,
-        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
-        # a Redis outage must not lock everyone out: fall back to per-process counting
-        RATELIMIT_SWALLOW_ERRORS=True,
-        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
     )
     csrf.init_app(app)
     for blueprint in exempt:  # Twilio's webhooks are signed instead
         csrf.exempt(blueprint)
     auth.login_manager.init_app(app)
-    auth.limiter.init_app(app)
     for blueprint in (assets, auth.bp, console.bp, admin.bp):
         app.register_blueprint(blueprint)
-    app.register_error_handler(429, auth.too_many_attempts)
     filters.register(app)
-    app.after_request(_page_headers)
+    signed = {blueprint.name for blueprint in exempt}
+
+    @app.before_request
+    def refuse_nul() -> tuple[str, int] | None:
+        """Refuse a NUL in a page's query or form: PostgreSQL cannot store or compare one."""
+        if request.blueprint in signed:
+            return None  # Twilio's webhooks validate their own input
+        if _has_nul(request.args) or (request.method != "GET" and _has_nul(request.form)):
+            return render_template("error.html", code=400, message=NUL_REFUSED), 400
+        return None
+
+    app.after_request(_page_headers_for(secure))
+
+
+def _has_nul(fields: object) -> bool:
+    return any("\x00" in k or "\x00" in v for k, v in fields.items(multi=True))
+
+
+def _page_headers_for(secure: bool):  # noqa: ANN202 - an after_request function
+    """Return the function that adds the security headers (HSTS only when served over https)."""
+
+    def headers(response: Response) -> Response:
+        if secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        return _page_headers(response)
+
+    return headers
 
 
 def _page_headers(response: Response) -> Response:

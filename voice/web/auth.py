@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -20,23 +19,29 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from voice.store.models import User
-from voice.users import authenticate
+from voice.users import (
+    MAX_PASSWORD,
+    LoginLimits,
+    authenticate,
+    clear_failures,
+    end_session,
+    login_wait,
+    open_session,
+    record_failure,
+    session_user,
+)
 from voice.web.errors import attach
 
 bp = attach(Blueprint("auth", __name__))
 login_manager = LoginManager()
-# No default limits: only the login form is limited, never Twilio's webhooks.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
-LOGIN_LIMIT = "10/minute"
-TOO_MANY = "Too many login attempts for this login from your address. Wait a minute and try again."
+# the same words whether the login exists or not, and whichever limit was reached
+TOO_MANY = "Too many failed logins for this login or from your address. Wait {wait} and try again."
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,17 +52,16 @@ class WebUser(UserMixin):
     login: str
     name: str
     role: str
-    stamp: str  # changes with the password, so changing it ends every other session
+    token: str  # names this session in the database; logging out deletes it there
 
     @classmethod
-    def of(cls, user: User) -> WebUser:
-        """Return the web identity of a stored user."""
-        stamp = hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-        return cls(user.id, user.login, user.name, user.role, stamp)
+    def of(cls, user: User, token: str) -> WebUser:
+        """Return the web identity of a stored user in the session with this token."""
+        return cls(user.id, user.login, user.name, user.role, token)
 
     def get_id(self) -> str:
-        """Return what the session cookie remembers: the user id and the password stamp."""
-        return f"{self.id}.{self.stamp}"
+        """Return what the session cookie remembers: the user id and the session's token."""
+        return f"{self.id}.{self.token}"
 
     @property
     def is_admin(self) -> bool:
@@ -69,7 +73,7 @@ class LoginForm(FlaskForm):
     """The login form."""
 
     login = StringField("Login", validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD)])
     next = HiddenField()
 
 
@@ -77,18 +81,32 @@ def _db():  # noqa: ANN202 - the runtime's Database
     return current_app.extensions["voice"].db
 
 
+def _limits() -> LoginLimits:
+    settings = current_app.extensions["voice"].settings
+    return LoginLimits(
+        settings.login_failures_per_account,
+        settings.login_failures_per_address,
+        settings.login_window_s,
+    )
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> WebUser | None:
-    """Return the active user a session cookie names, if the password has not changed since."""
-    uid, _, stamp = user_id.partition(".")
-    if not uid.isdigit():
+    """Return the active user whose session the cookie names, while that session is open.
+
+    The session lives in the database: logging out, a new password or a disabled account
+    ends it, and a copy of the cookie then opens nothing.
+    """
+    uid, _, token = user_id.partition(".")
+    if not (uid.isascii() and uid.isdigit() and len(uid) < 12 and token):
         return None
     with _db().session() as s:
-        user = s.get(User, int(uid))
-        if user is None or not user.active:
-            return None
-        web = WebUser.of(user)
-    return web if web.stamp == stamp else None
+        user = session_user(s, int(uid), token)
+        return WebUser.of(user, token) if user else None
 
 
 def wants_data() -> bool:
@@ -137,21 +155,35 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_key() -> str:
-    login = (request.form.get("login") or "").strip().lower()
-    return f"{get_remote_address()}|{login}"
+def _wait_words(seconds: int) -> str:
+    minutes = -(-seconds // 60)
+    return f"{seconds} seconds" if seconds < 60 else f"{minutes} minute{'s' * (minutes > 1)}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT, key_func=_login_key, methods=["POST"])
-def login() -> Response | str:
-    """Show the login form, or log the user in."""
+def login() -> Response | str | tuple[str, int, dict[str, str]]:
+    """Show the login form, or log the user in.
+
+    Failed logins are counted per account and per address in the database, so the limit holds
+    across processes and instances; past it, even the right password waits.
+    """
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        limits, address, typed = _limits(), _address(), form.login.data
         with _db().session() as s:
-            user = authenticate(s, form.login.data, form.password.data)
-            web = WebUser.of(user) if user else None
-        if web is not None:
+            wait = login_wait(s, typed, address, limits)
+            user = None if wait else authenticate(s, typed, form.password.data)
+            if user is not None:
+                clear_failures(s, typed)
+                web = WebUser.of(
+                    user, open_session(s, user, current_app.permanent_session_lifetime)
+                )
+            elif not wait:
+                record_failure(s, typed, address, limits)
+        if wait:
+            flash(TOO_MANY.format(wait=_wait_words(wait)), "error")
+            return render_template("login.html", form=form), 429, {"Retry-After": str(wait)}
+        if user is not None:
             session.clear()  # a fresh session on login: no fixation
             login_user(web)
             return redirect(_safe_next(form.next.data) or url_for("auth.home"))
@@ -162,7 +194,10 @@ def login() -> Response | str:
 
 @bp.post("/logout")
 def logout() -> Response:
-    """End the session."""
+    """End the session, here and in the database: a copy of the cookie stops working."""
+    if current_user.is_authenticated:
+        with _db().session() as s:
+            end_session(s, current_user.token)
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
@@ -175,11 +210,3 @@ def home() -> Response:
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     return redirect(url_for("admin.home" if current_user.is_admin else "console.page"))
-
-
-def too_many_attempts(error: Exception) -> tuple[Response | str, int]:
-    """Explain a rate-limited login instead of a bare 429."""
-    if request.endpoint == "auth.login":
-        flash(TOO_MANY, "error")
-        return render_template("login.html", form=LoginForm()), 429
-    return render_template("error.html", code=429, message=TOO_MANY), 429

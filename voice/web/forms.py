@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from voice.users import MIN_PASSWORD
+from voice.users import MAX_PASSWORD, MIN_PASSWORD
 
 DISPOSITIONS = [SelectChoice("resolved", "Resolved"), SelectChoice("follow_up", "Needs follow-up")]
 PRESENCES = [SelectChoice("available", "Available"), SelectChoice("offline", "Offline")]
@@ -134,7 +134,7 @@ class AgentAddForm(AgentEditForm):
     login = StringField("Login", validators=[DataRequired(), Length(max=80)])
     password = PasswordField(
         "Password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)],
         description=f"at least {MIN_PASSWORD} characters; `voice users passwd` changes it",
     )
 

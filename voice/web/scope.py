@@ -49,14 +49,26 @@ class Scope:
         return f"{self.first}-to-{self.last}" + (f"-{self.callflow}" if self.callflow else "")
 
 
+# dates a page may ask for; past them a day's bounds overflow Python's and the database's dates
+EARLIEST, LATEST = dt.date(1970, 1, 1), dt.date(2999, 12, 31)
+
+
 def _date(text: str, default: dt.date, what: str, errors: list[str]) -> dt.date:
     if not text:
         return default
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
-        errors.append(f"The {what} date {text!r} is not a date like 2025-03-31; showing {default}.")
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        errors.append(
+            f"The {what} date {shown!r} is not a date like 2025-03-31; showing {default}."
+        )
         return default
+    if not EARLIEST <= day <= LATEST:
+        errors.append(f"The {what} date {day} is not between {EARLIEST} and {LATEST}; "
+                      f"showing {default}.")  # fmt: skip
+        return default
+    return day
 
 
 def _in_scope(callflow: str | None, lines: object) -> list[str]:

@@ -92,10 +92,15 @@ def csv_href(table: Table) -> str:
     return url_for(request.endpoint or "", **(request.view_args or {}), **csv_url_args(table))
 
 
+MAX_PAGE = 100_000  # past it a page's offset could overflow the database's integers
+
+
 def page_number() -> int:
-    """Return the page asked for by `?page=` (1 when missing or not a number)."""
+    """Return the page asked for by `?page=` (1 when missing or not a number, at most MAX_PAGE)."""
     page = request.args.get("page", "1")
-    return max(int(page), 1) if page.isdigit() else 1
+    if not (page.isascii() and page.isdigit()) or len(page) > len(str(MAX_PAGE)):
+        return 1  # "²" is a digit to str.isdigit, and 5,000 digits are too many for int()
+    return min(max(int(page), 1), MAX_PAGE)
 
 
 def page_count(total: int, size: int) -> int:
