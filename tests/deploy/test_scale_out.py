@@ -26,9 +26,10 @@ from voice.sim.caller import Utter
 from voice.sim.twilio import CallReport, FakeTwilio
 from voice.store.models import Agent, Call, Decision, Turn
 
-from conftest import AUTH_TOKEN
+from conftest import AUTH_TOKEN, ROOT
 from tests_support import DEMO_LINE
 
+DEPLOY = ROOT / "deploy"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -256,3 +257,35 @@ def test_the_instances_see_the_callers_address_not_the_balancers(cluster):
     }
     assert sorted(len(p) for p in probes.values()) == [2, 2], probes
     assert {r[0] for p in probes.values() for r in p} == {"127.0.0.7"}
+
+
+def test_compose_runs_the_tested_balancer_config_in_front_of_every_instance(monkeypatch):
+    """compose.yaml wires deploy/haproxy.cfg as the test does: same variables, same trust."""
+    import runpy
+
+    import yaml
+
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
+    config = (DEPLOY / "haproxy.cfg").read_text()
+    balancer = compose["balancer"]
+    assert "./haproxy.cfg:/etc/voice/haproxy.cfg:ro" in balancer["volumes"]
+    assert set(re.findall(r"\$\{(\w+)\}", config)) == set(balancer["environment"])
+    servers = dict(re.findall(r'(?m)^\s*server (\S+) "\$\{(\w+)\}"', config))
+    assert sorted(servers) == ["voice-a", "voice-b"]
+    for name, variable in servers.items():
+        assert balancer["environment"][variable] == f"{name}:5000"
+        assert compose[name]["command"] == ["gunicorn", "-c", "gunicorn.conf.py"]
+    address = balancer["networks"]["default"]["ipv4_address"]
+    instances = [compose[name] for name in servers]
+    for instance in instances:  # one env file: one PUBLIC_BASE_URL, token and key for all
+        env = instance["environment"]
+        assert instance["env_file"] == ["voice.env"]
+        assert env["PROXY_PROTOCOL"] == "true"
+        assert env["PROXY_ALLOW_IPS"] == env["FORWARDED_ALLOW_IPS"] == address
+        assert instance["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert instances[0]["environment"] == instances[1]["environment"]
+    gunicorn_conf = str(DEPLOY / "gunicorn.conf.py")
+    monkeypatch.delenv("PROXY_PROTOCOL", raising=False)
+    assert runpy.run_path(gunicorn_conf)["proxy_protocol"] is False  # alone: no PROXY lines
+    monkeypatch.setenv("PROXY_PROTOCOL", "true")
+    assert runpy.run_path(gunicorn_conf)["proxy_protocol"] is True
