@@ -12,8 +12,8 @@ threads = int(os.environ.get("THREADS", "32"))  # concurrent media streams per w
 timeout = 60
 graceful_timeout = 30
 keepalive = 75  # behind a load balancer with a 60 s idle timeout
-# Behind a balancer (deploy/haproxy.cfg): trust its X-Forwarded-Proto, and nobody else's. A list
-# of addresses or networks (gunicorn >= 23), e.g. the balancer's address in compose.yaml.
+# Behind a balancer (deploy/haproxy.cfg): trust its X-Forwarded-Proto, and nobody else's: its
+# address, as compose.yaml sets it (recent gunicorn also takes networks, e.g. 10.0.0.0/8).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # The balancer opens each connection with a PROXY line naming the caller's address (haproxy's
 # send-proxy), so REMOTE_ADDR is the caller's, not the balancer's: per-address login limits
