@@ -34,8 +34,10 @@ from conftest import AUTH_TOKEN, FALLBACK, ROOT
 
 DEPLOY = ROOT / "deploy"
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+# a database of this run's own, so two runs on one server never drop each other's
 PG_URL = os.environ.get(
-    "VOICE_TEST_SCALE_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/voice_test_scale"
+    "VOICE_TEST_SCALE_DATABASE_URL",
+    f"postgresql+psycopg://postgres@127.0.0.1:5432/voice_test_scale_{os.getpid()}",
 )
 REDIS_URL = os.environ.get("VOICE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 AGENT_PASSWORD = "scale-out proof 7f3a9c"
@@ -125,6 +127,14 @@ def _fresh_database(url: str) -> None:
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+def _drop_database(url: str) -> None:
+    target = sa.engine.make_url(url)
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
     admin.dispose()
 
 
@@ -246,3 +256,4 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         for process in reversed(started):
             _stop(process)
         db.dispose()
+        _drop_database(PG_URL)

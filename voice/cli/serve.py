@@ -44,6 +44,10 @@ def serve(host: str, port: int, workers: int | None, threads: int, demo: bool) -
         "graceful_timeout": 30,
         "accesslog": "-",
         "errorlog": "-",
+        # behind deploy/haproxy.cfg (send-proxy): the PROXY line names the real client address
+        "proxy_protocol": os.environ.get("PROXY_PROTOCOL", "").lower() in ("1", "true", "yes"),
+        "proxy_allow_ips": os.environ.get("PROXY_ALLOW_IPS", "127.0.0.1,::1"),
+        "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
     }
     public = settings.public_base_url or f"http://{host}:{port}"
     click.echo(f"voice: Twilio voice webhook {public}/twilio/voice, status {public}/twilio/status")
