@@ -8,6 +8,7 @@ simulator, which times every webhook.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -32,10 +33,11 @@ from tests_support import DEMO_LINE
 
 PG_ADMIN = os.environ.get("VOICE_FAULTS_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("VOICE_FAULTS_REDIS", "redis://127.0.0.1:6379/0")
-DB_NAME = "voice_test_faults"
+DB_NAME = os.environ.get("VOICE_FAULTS_DB", "voice_test_faults")
 # To measure another version of the service (say, `git archive` of an older commit), point this
 # at its source tree; the simulator and the checks stay this tree's.
 CODE_UNDER_TEST = os.environ.get("VOICE_FAULTS_CODE", "")
+AGENTS = 12  # one free agent for each call, whatever an earlier fault left behind
 TWILIO_LIMIT_S = 15.0  # Twilio waits this long for a webhook, then plays an error and hangs up
 # The budgets the service runs with in these tests: short, so a fault costs seconds, not minutes.
 SERVICE_ENV = {
@@ -142,11 +144,12 @@ def service(
         "VAR_DIR": str(home / "var"),
         "DATABASE_URL": pg_proxy.url_for(backends[0]),
         "REDIS_URL": redis_proxy.url_for(backends[1]),
-        "CALLFLOWS_DIR": str(ROOT / "callflows"),
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "SECRET_KEY": "faults-test",
     }
     env.pop("PUBLIC_BASE_URL", None)
+    env["CALLFLOWS_DIR"] = str(_open_all_day(home / "callflows"))
+    _staff(direct_db, Path(env["CALLFLOWS_DIR"]))
     log_path = home / "serve.log"
     log = log_path.open("w")
     proc = subprocess.Popen(
@@ -187,6 +190,35 @@ def service(
             proc.wait(timeout=5)
         log.close()
         print(f"\nvoice serve log: {log_path}")
+
+
+def _open_all_day(folder: Path) -> Path:
+    """Copy the demo line with people answering around the clock, so every call is offered."""
+    folder.mkdir()
+    for source in (ROOT / "callflows").iterdir():
+        text = source.read_text()
+        if source.suffix == ".yaml":
+            text = re.sub(r"^  hours: .*$", '  hours: {mon-sun: "00:00-24:00"}', text, flags=re.M)
+        (folder / source.name).write_text(text)
+    return folder
+
+
+def _staff(database: Database, callflows: Path) -> None:
+    """Put available agents on the floor (no wrap-up), so calls go through offers and events."""
+    from voice.calls.lines import Lines
+    from voice.routing.events import LocalBus
+    from voice.routing.floor import Floor
+    from voice.telephony.rest import PublicBase, make_call_control
+
+    lines = Lines(callflows, "")
+    lines.load()
+    control = make_call_control("fake", "", AUTH_TOKEN, PublicBase(""))
+    floor = Floor(database, lines, LocalBus(), control)
+    for n in range(AGENTS):
+        agent = floor.add_agent(
+            f"agent{n}", f"Agent {n}", f"+1512555{1000 + n:04d}", ["general"], ["en"], wrap_up_s=0
+        )
+        floor.set_presence(agent["id"], "available")
 
 
 @pytest.fixture
@@ -271,7 +303,7 @@ def call_record(db: Database, sid: str) -> Call | None:
         return s.scalar(sa.select(Call).where(Call.sid == sid))
 
 
-def wait_for_closed_record(db: Database, sid: str, within_s: float = 8.0) -> Call | None:
+def wait_for_closed_record(db: Database, sid: str, within_s: float = 6.0) -> Call | None:
     """Return the call's record once it is closed, or whatever is stored after `within_s`."""
     deadline = time.monotonic() + within_s
     while True:

@@ -62,6 +62,7 @@ def test_every_fault_ends_at_a_person_within_twilios_limit_and_leaves_a_closed_r
 
 def test_a_healthy_call_through_the_proxies_is_fast_and_recorded(service, direct_db, healthy):
     call = place_call(service)
+    print("\n" + describe(call))
     assert call.reached_a_person(), describe(call)
     assert call.slowest().seconds < 5.0, describe(call)
     record = call_record(direct_db, call.sid)
