@@ -2,7 +2,7 @@
 
 import datetime as dt
 import json
-import shutil
+import re
 import threading
 
 import pytest
@@ -48,9 +48,10 @@ def lines(tmp_path):
     """The demo line, keeping calls for `retention_days: 30`; other lines use the default."""
     folder = tmp_path / "callflows"
     folder.mkdir()
-    shutil.copy(ROOT / "callflows" / f"{ACME}.yaml", folder)
-    with (folder / f"{ACME}.yaml").open("a") as f:
-        f.write("retention_days: 30\n")
+    text = (ROOT / "callflows" / f"{ACME}.yaml").read_text()
+    (folder / f"{ACME}.yaml").write_text(
+        re.sub(r"(?m)^retention_days: \d+", "retention_days: 30", text)
+    )
     loaded = Lines(folder)
     assert loaded.load() == []
     return loaded
@@ -278,12 +279,13 @@ def test_a_month_half_purged_keeps_its_figures_repeat_callers_once_the_week_afte
 
 
 def test_the_service_purge_uses_the_runtime_lines_settings_and_key(make_app, db):
-    app = make_app(retention_days=60)
-    rt = app.extensions["voice"]
+    rt = make_app(retention_days=60).extensions["voice"]
+    ago = utcnow() - dt.timedelta(days=61)
     with db.session() as s:
-        old, kept = full_call(s, utcnow() - dt.timedelta(days=61)), full_call(s, utcnow())
+        line_keeps, default_purges = full_call(s, ago), full_call(s, ago, callflow="gone-line")
     done = purge(rt)
-    assert done[ACME] == {**done[ACME], "days": 60, "calls": 1}
+    assert (done[ACME]["days"], done[ACME]["calls"]) == (90, 0)  # the demo line says 90
+    assert (done["gone-line"]["days"], done["gone-line"]["calls"]) == (60, 1)  # RETENTION_DAYS
     with db.session() as s:
-        assert s.get(Call, old).from_number == anonymise(CALLER, rt.secret_key)
-        assert s.get(Call, kept).from_number == CALLER
+        assert s.get(Call, default_purges).from_number == anonymise(CALLER, rt.secret_key)
+        assert s.get(Call, line_keeps).from_number == CALLER
