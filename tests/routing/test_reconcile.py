@@ -93,6 +93,22 @@ def test_an_agent_on_a_live_call_is_never_freed(rt, twilio_post):
     assert not events(rt, first, "healed")
 
 
+def test_a_call_seen_live_is_asked_about_once_per_stale_period_and_healed_within_a_minute(
+    rt, twilio_post
+):
+    (agent_id,) = add_agents(rt.floor, 1)
+    first = bridged_call(rt, twilio_post)
+    rt.control.set_status(first, "in-progress")
+    later(rt, 600)
+    reconcile(rt)
+    later(rt, 615)  # the next run, 15 s on: Twilio said "live" a moment ago
+    assert reconcile(rt)["live"] == 1 and rt.control.fetched == [first]
+    rt.control.set_status(first, "completed")  # the call ends at 615 s; its callback is lost
+    later(rt, 660)
+    assert reconcile(rt)["agents_freed"] == 1 and rt.control.fetched == [first, first]
+    assert presence(rt, agent_id) == "available"
+
+
 def test_when_twilio_cannot_answer_a_stale_agent_is_freed_and_her_caller_keeps_their_place(rt):
     first_agent, second_agent = add_agents(rt.floor, 2)
     sid, _plan = ask(rt, "agent please")  # offered to the first agent; her phone rings

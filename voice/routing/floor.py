@@ -41,6 +41,8 @@ class Floor:
         self.db, self.lines, self.control, self.clock = db, lines, control, clock
         self.surveys = surveys  # None: wrap-ups cannot ask for a survey
         self.outbox = Outbox(bus)
+        # call sids Twilio said were live, and when: the reconciler asks again only when stale
+        self.seen_live: dict[str, dt.datetime] = {}
         self.dispatch = Dispatch(db, self.outbox, control, clock, self._callflow)
 
     def _callflow(self, name: str) -> object | None:

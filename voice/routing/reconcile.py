@@ -117,6 +117,9 @@ class Reconciler:
     def run(self) -> dict[str, int]:
         """Heal everything stale now; return counts of what was looked at and what was done."""
         self.floor.expire_wrap_ups()
+        seen = self.floor.seen_live
+        for sid in [k for k, at in seen.items() if (self.now - at).total_seconds() >= self.stale_s]:
+            seen.pop(sid, None)
         with self.floor.db.session() as s:
             suspects = find_suspects(s)
         verdicts: dict[str | None, Verdict | None] = {}
@@ -153,7 +156,11 @@ class Reconciler:
         return verdict
 
     def ask(self, sid: str) -> Verdict | None:
-        """Ask Twilio for the call's status; None while it is live."""
+        """Ask Twilio for the call's status; None while it is live (or was, a moment ago)."""
+        seen = self.floor.seen_live.get(sid)
+        if seen is not None and (self.now - seen).total_seconds() < self.stale_s:
+            self.counts["live"] += 1  # asked within PRESENCE_STALE_S: still within the target
+            return None
         if self.rest_down:
             return Verdict("unreachable", "Twilio's REST API could not answer")
         self.counts["asked"] += 1
@@ -168,6 +175,7 @@ class Reconciler:
         if status in CALL_OVER:
             return Verdict("over", f"Twilio says the call is {status}", status)
         self.counts["live"] += 1
+        self.floor.seen_live[sid] = self.now
         return None
 
     def may_heal(self, suspect: Suspect, verdict: Verdict) -> bool:
