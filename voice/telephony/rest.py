@@ -89,8 +89,8 @@ def rest_errors() -> tuple[type[Exception], ...]:
     return (TwilioException, requests.RequestException)
 
 
-class TwilioCallControl:
-    """Call control through `twilio.rest.Client`, each request bounded by `timeout_s`."""
+class TwilioRest:
+    """A `twilio.rest.Client` and our public base URL; each request bounded by `timeout_s`."""
 
     def __init__(
         self,
@@ -100,6 +100,10 @@ class TwilioCallControl:
         timeout_s: float = DEFAULT_TIMEOUT_S,
     ):
         self.client, self.base = twilio_client(account_sid, auth_token, timeout_s), base
+
+
+class TwilioCallControl(TwilioRest):
+    """Call control through Twilio's REST API."""
 
     def bridge_waiting(self, call_sid: str, entry_id: int) -> None:
         """Redirect the queued call to its agent's <Dial>."""

@@ -11,13 +11,7 @@ import threading
 from dataclasses import dataclass
 
 from voice.routing.ports import CallControlError, SurveySender
-from voice.telephony.rest import (
-    DEFAULT_TIMEOUT_S,
-    PublicBase,
-    rest_errors,
-    twilio_client,
-    uses_twilio,
-)
+from voice.telephony.rest import DEFAULT_TIMEOUT_S, PublicBase, TwilioRest, rest_errors, uses_twilio
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +33,8 @@ class SentSurvey:
     sid: str = ""
 
 
-class TwilioSurveySender:
+class TwilioSurveySender(TwilioRest):
     """SMS with `messages.create`, a voice survey with `calls.create`; each bounded in time."""
-
-    def __init__(
-        self,
-        account_sid: str,
-        auth_token: str,
-        base: PublicBase,
-        timeout_s: float = DEFAULT_TIMEOUT_S,
-    ):
-        self.client, self.base = twilio_client(account_sid, auth_token, timeout_s), base
 
     def sms(self, to: str, from_: str, body: str) -> str:
         """Text the question."""
