@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, current_app, request
 
 from voice.calls.actions import Plan
 from voice.runtime import Runtime
+from voice.telephony import inputs
 from voice.telephony.signature import is_signed
 from voice.telephony.twiml import Urls, render
 
@@ -18,6 +20,8 @@ bp = Blueprint("twilio", __name__, url_prefix="/twilio")
 # Not a Twilio parameter: `voice call --text` adds it (inside the signature) to stand in for
 # the recognizer; honoured only while SIMULATED_SPEECH is on.
 SIM_PARAM = "VoiceSimulatedSpeech"
+WHISPER_FALLBACK = "Incoming caller from the assistant."
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def runtime() -> Runtime:
@@ -34,35 +38,51 @@ def require_twilio_signature() -> None:
     rt.public_base.saw(request.host_url)  # where REST redirects point when no base is set
 
 
+@bp.errorhandler(inputs.BadInput)
+def refuse_bad_input(exc: inputs.BadInput) -> tuple[str, int]:
+    """Answer a request Twilio would never send with a 400 that says which field is wrong."""
+    log.warning("refused Twilio request to %s: %s", request.path, exc)
+    return f"Bad request: {exc}\n", 400
+
+
 @bp.post("/voice")
 def incoming_call() -> Response:
     """Answer a new call: the greeting and an open ear, or a person at once."""
     rt, form = runtime(), request.form
-    sid, caller, called = form["CallSid"], form.get("From", ""), form.get("To", "")
-    simulated = form.get(SIM_PARAM) == "text" and rt.settings.simulated_speech
-    speech = "text" if simulated else "vosk"
-    return twiml_response(
-        sid, lambda: rt.service.start(sid, caller, called, speech), "incoming_failed"
-    )
+
+    def start() -> Plan:
+        sid = inputs.call_sid(form)
+        caller, called = inputs.address(form, "From"), inputs.address(form, "To")
+        simulated = form.get(SIM_PARAM) == "text" and rt.settings.simulated_speech
+        return rt.service.start(sid, caller, called, "text" if simulated else "vosk")
+
+    return twiml_response(inputs.sid_or_blank(form), start, "incoming_failed")
 
 
 @bp.post("/voice/next")
 def after_stream() -> Response:
     """Continue after <Connect><Stream> ends: serve the plan decided during the stream."""
-    sid = request.form["CallSid"]
-    return twiml_response(sid, lambda: runtime().service.take_next(sid), "continuation_failed")
+    form = request.form
+    return twiml_response(
+        inputs.sid_or_blank(form),
+        lambda: runtime().service.take_next(inputs.call_sid(form)),
+        "continuation_failed",
+    )
 
 
 @bp.post("/dial")
 def dial_result() -> Response:
     """Handle the end of a <Dial>: done if bridged, else the line's fallback number."""
-    sid = request.form["CallSid"]
-    transfer = request.args.get("transfer", type=int)
-    status = request.form.get("DialCallStatus", "failed")
-    talk = request.form.get("DialCallDuration", type=int)
-    return twiml_response(
-        sid, lambda: runtime().service.dial_done(transfer, status, talk), "dial_failed"
-    )
+    form = request.form
+
+    def done() -> Plan:
+        inputs.call_sid(form)
+        transfer = inputs.row_id(request.args, "transfer")
+        status = inputs.choice(form, "DialCallStatus", inputs.DIAL_STATUSES, default="failed")
+        talk = inputs.seconds(form, "DialCallDuration")
+        return runtime().service.dial_done(transfer, status, talk)
+
+    return twiml_response(inputs.sid_or_blank(form), done, "dial_failed")
 
 
 @bp.post("/whisper")
@@ -70,33 +90,43 @@ def whisper() -> Response:
     """Tell the answering agent, in one sentence, who is calling and why."""
     from voice.calls.plans import say
 
+    sid = inputs.sid_or_blank(request.form)
     try:
-        callflow, text = runtime().service.whisper(request.args.get("transfer", type=int))
+        callflow, text = runtime().service.whisper(inputs.row_id(request.args, "transfer"))
         step = say(callflow, text)
+    except inputs.BadInput as exc:  # the agent still gets the caller, just without context
+        log.warning("whisper for %s without context: %s", sid, exc)
+        step = say(None, WHISPER_FALLBACK)
     except Exception:  # noqa: BLE001 - the agent still gets the caller, just without context
-        log.exception("whisper failed for %s", request.form.get("CallSid"))
-        step = say(None, "Incoming caller from the assistant.")
-    return xml_response(render(Plan((step,)), urls_for(request.form.get("CallSid", ""))))
+        log.exception("whisper failed for %s", sid)
+        step = say(None, WHISPER_FALLBACK)
+    return xml_response(render(Plan((step,)), urls_for(sid)))
 
 
 @bp.post("/status")
 def call_status() -> tuple[str, int]:
     """Close the call record when Twilio reports the call's final status."""
     form = request.form
-    runtime().service.status(
-        form["CallSid"], form.get("CallStatus", ""), form.get("CallDuration", type=int)
-    )
+    sid = inputs.call_sid(form)
+    status = inputs.choice(form, "CallStatus", inputs.CALL_STATUSES)
+    runtime().service.status(sid, status, inputs.seconds(form, "CallDuration"))
     return "", 204
 
 
 def twiml_response(sid: str, produce: Callable[[], Plan], fault: str) -> Response:
-    """Render the plan `produce` returns; on any fault, the plan that dials a person."""
+    """Render the plan `produce` returns; on bad input or any fault, the plan that dials a person.
+
+    `sid` is the call's well-formed sid, or '' when the request has none.
+    """
     rt = runtime()
     try:
         plan = produce()
+    except inputs.BadInput as exc:  # right 6: a caller is waiting, whatever Twilio sent
+        log.warning("%s for call %s: %s; connecting a person", fault, sid or "?", exc)
+        plan = rt.service.fallback(sid, fault, called=called_number())
     except Exception:  # noqa: BLE001 - right 6: every fault still reaches a person
-        log.exception("%s for call %s; connecting a person", fault, sid)
-        plan = rt.service.fallback(sid, fault, called=request.form.get("To", ""))
+        log.exception("%s for call %s; connecting a person", fault, sid or "?")
+        plan = rt.service.fallback(sid, fault, called=called_number())
     xml = render(plan, urls_for(sid))
     try:
         rt.service.log_event(sid, "twiml", {"path": request.path, "xml": xml})
@@ -108,6 +138,14 @@ def twiml_response(sid: str, produce: Callable[[], Plan], fault: str) -> Respons
     return response
 
 
+def called_number() -> str:
+    """Return the number the caller dialled (picks the line's fallback), '' if it is odd."""
+    try:
+        return inputs.address(request.form, "To")
+    except inputs.BadInput:
+        return ""
+
+
 def urls_for(sid: str) -> Urls:
     """Return the callback URLs for a call's TwiML."""
     rt = runtime()
@@ -116,8 +154,11 @@ def urls_for(sid: str) -> Urls:
 
 
 def xml_response(xml: str) -> Response:
-    """Return TwiML as an HTTP response."""
-    return Response(xml, mimetype="text/xml")
+    """Return TwiML as an HTTP response, without the characters XML 1.0 forbids.
+
+    Twilio's parser would fail on them, and the caller would hear an application error.
+    """
+    return Response(_NOT_XML.sub("", xml), mimetype="text/xml")
 
 
 # the floor's webhooks (queue, callbacks, after hours) live beside these, on the same blueprint
