@@ -8,6 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+ADDRESS_LEN = 320  # the longest caller or called address stored (SIP URIs included)
+
 
 def utcnow() -> dt.datetime:
     """Return the current time as an aware UTC datetime."""
@@ -84,8 +86,9 @@ class Call(Base):
     __tablename__ = "calls"
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     sid: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
-    from_number: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
-    to_number: so.Mapped[str] = so.mapped_column(sa.String(64))
+    # a caller address may be a long SIP URI, not just an E.164 number
+    from_number: so.Mapped[str] = so.mapped_column(sa.String(ADDRESS_LEN), index=True)
+    to_number: so.Mapped[str] = so.mapped_column(sa.String(ADDRESS_LEN))
     callflow: so.Mapped[str] = so.mapped_column(sa.String(80))
     stage: so.Mapped[str] = so.mapped_column(sa.String(20), default="greeting")
     speech: so.Mapped[str] = so.mapped_column(sa.String(8), default="vosk")  # vosk | text (sim)
@@ -267,7 +270,7 @@ class Callback(Base):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     call_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("calls.id"), index=True)
     callflow: so.Mapped[str] = so.mapped_column(sa.String(80))
-    number: so.Mapped[str] = so.mapped_column(sa.String(64))
+    number: so.Mapped[str] = so.mapped_column(sa.String(ADDRESS_LEN))
     words: so.Mapped[str] = so.mapped_column(sa.Text, default="")  # redacted transcript
     reason: so.Mapped[str] = so.mapped_column(sa.String(60))
     team: so.Mapped[str] = so.mapped_column(sa.String(80))
