@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import logging
 
@@ -23,43 +24,124 @@ log = logging.getLogger(__name__)
 SIM_SPEECH = "x-voice-simulated-speech"
 
 
+FRAME_BYTES = 160  # Twilio sends 20 ms of 8 kHz μ-law per media message
+MAX_FRAME_BYTES = 4 * FRAME_BYTES  # slack for a sender that batches a few frames
+_MAX_PAYLOAD_CHARS = 4 * -(-MAX_FRAME_BYTES // 3)  # its base64 length
+MAX_TEXT = 4000  # a simulated utterance
+MAX_NAME = 256  # sids, mark names, custom parameters
+
+
 class ProtocolError(ValueError):
     """A message that is not valid Media Streams JSON."""
 
 
 def parse(raw: str | bytes) -> StreamEvent | None:
-    """Turn one message from Twilio into an event; None for messages we don't act on."""
+    """Turn one message from Twilio into an event; None for messages we don't act on.
+
+    Total: anything malformed raises ProtocolError, never another exception.
+    """
     try:
         msg = json.loads(raw)
-        kind = msg["event"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ProtocolError(f"not a Media Streams message: {str(raw)[:80]!r}") from exc
-    match kind:
-        case "media":
-            media = msg["media"]
-            if media.get("track", "inbound") not in ("inbound", "inbound_track"):
-                return None
-            ulaw = base64.b64decode(media["payload"])
-            return Audio(pcm16=ulaw_to_pcm16(ulaw), at_ms=int(media.get("timestamp", 0)))
-        case "start":
-            start = msg["start"]
-            return StreamStarted(
-                call_sid=start["callSid"],
-                stream_sid=msg.get("streamSid") or start["streamSid"],
-                params=dict(start.get("customParameters") or {}),
-            )
-        case "dtmf":
-            return Dtmf(digit=str(msg["dtmf"]["digit"]))
-        case "mark":
-            return PlaybackDone(name=msg["mark"]["name"])
-        case "stop":
-            return StreamStopped()
-        case "connected":
-            return None
-        case _ if kind == SIM_SPEECH:
-            return SimulatedSpeech(msg["text"], float(msg.get("confidence", 1.0)))
-    log.debug("ignoring media stream event %r", kind)
-    return None
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ProtocolError(f"not JSON: {_preview(raw)}") from exc
+    if not isinstance(msg, dict):
+        raise ProtocolError(f"not a JSON object: {_preview(raw)}")
+    kind = msg.get("event")
+    if not isinstance(kind, str):
+        raise ProtocolError(f"no event name: {_preview(raw)}")
+    parser = _PARSERS.get(kind)
+    if parser is None:
+        log.debug("ignoring media stream event %r", kind[:40])
+        return None
+    return parser(msg)
+
+
+def _media(msg: dict) -> Audio | None:
+    media = _part(msg, "media")
+    if media.get("track", "inbound") not in ("inbound", "inbound_track"):
+        return None
+    payload = _text(media, "payload", _MAX_PAYLOAD_CHARS)
+    try:
+        ulaw = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ProtocolError("media payload is not base64") from exc
+    if len(ulaw) > MAX_FRAME_BYTES:
+        raise ProtocolError(f"media payload of {len(ulaw)} bytes is not one frame")
+    timestamp = media.get("timestamp", 0)
+    text = str(timestamp) if isinstance(timestamp, (int, str)) else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= 12):
+        raise ProtocolError("media timestamp is not a whole number of milliseconds")
+    return Audio(pcm16=ulaw_to_pcm16(ulaw), at_ms=int(timestamp))
+
+
+def _start(msg: dict) -> StreamStarted:
+    start = _part(msg, "start")
+    params = start.get("customParameters") or {}
+    if not isinstance(params, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and len(k) + len(v) <= MAX_NAME
+        for k, v in params.items()
+    ):
+        raise ProtocolError("start customParameters are not short strings")
+    stream_sid = msg.get("streamSid") or start.get("streamSid")
+    if not isinstance(stream_sid, str) or len(stream_sid) > MAX_NAME:
+        raise ProtocolError("start has no streamSid")
+    return StreamStarted(
+        call_sid=_text(start, "callSid", MAX_NAME), stream_sid=stream_sid, params=dict(params)
+    )
+
+
+def _dtmf(msg: dict) -> Dtmf:
+    digit = _part(msg, "dtmf").get("digit")
+    if not isinstance(digit, (str, int)) or str(digit) not in KEYS:
+        raise ProtocolError("dtmf digit is not a phone key")
+    return Dtmf(digit=str(digit))
+
+
+def _mark(msg: dict) -> PlaybackDone:
+    return PlaybackDone(name=_text(_part(msg, "mark"), "name", MAX_NAME))
+
+
+def _simulated(msg: dict) -> SimulatedSpeech:
+    confidence = msg.get("confidence", 1.0)
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)):
+        raise ProtocolError("simulated confidence is not a number")
+    if not 0.0 <= confidence <= 1.0:
+        raise ProtocolError("simulated confidence is not between 0 and 1")
+    return SimulatedSpeech(_text(msg, "text", MAX_TEXT), float(confidence))
+
+
+def _part(msg: dict, name: str) -> dict:
+    """Return the message's object named after its event; refuse it if missing."""
+    part = msg.get(name)
+    if not isinstance(part, dict):
+        raise ProtocolError(f"{msg['event']} message without its {name!r} object")
+    return part
+
+
+def _text(obj: dict, name: str, limit: int) -> str:
+    """Return a string field of at most `limit` characters; refuse anything else."""
+    value = obj.get(name)
+    if not isinstance(value, str):
+        raise ProtocolError(f"{name!r} is missing or not a string")
+    if len(value) > limit:
+        raise ProtocolError(f"{name!r} is longer than {limit} characters")
+    return value
+
+
+def _preview(raw: object) -> str:
+    return repr(raw[:80] if isinstance(raw, (str, bytes)) else type(raw).__name__)
+
+
+KEYS = frozenset("0123456789*#")
+_PARSERS = {
+    "media": _media,
+    "start": _start,
+    "dtmf": _dtmf,
+    "mark": _mark,
+    "stop": lambda _msg: StreamStopped(),
+    "connected": lambda _msg: None,
+    SIM_SPEECH: _simulated,
+}
 
 
 def media_message(stream_sid: str, ulaw: bytes) -> str:
