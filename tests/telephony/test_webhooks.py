@@ -128,8 +128,11 @@ def test_status_callback_closes_an_unanswered_call_as_abandoned(twilio_post, db)
     assert call.ended_at is not None
 
 
-def test_health_says_what_is_missing(client):
-    body = client.get("/health").get_json()
+def test_readiness_says_what_is_missing(client, monkeypatch):
+    monkeypatch.setenv("READINESS_TOKEN", "monitor-token")
+    ready = client.get("/health/ready", headers={"Authorization": "Bearer monitor-token"})
+    assert ready.status_code == 503
+    body = ready.get_json()
     assert body["database"] == "ok"
     assert "acme-outfitters" in body["callflows"]
     assert body["status"] == "degraded"
@@ -160,3 +163,79 @@ def test_the_stream_handshake_is_signed_for_the_public_wss_url(make_app):
             from flask import request
 
             assert is_signed(request, AUTH_TOKEN, "https://voice.example.com") is ok
+
+
+@pytest.mark.parametrize(
+    ("path", "odd"),
+    [
+        ("/twilio/voice", {"CallSid": ""}),
+        ("/twilio/voice", {"CallSid": "CA1\x00"}),
+        ("/twilio/voice", {"From": "sip:" + "x" * 5000}),
+        ("/twilio/voice/next?stage=greeting", {"CallSid": "' OR 1=1 --"}),
+        ("/twilio/dial?transfer=abc", {}),
+        ("/twilio/dial?transfer=99999999999999999999", {}),
+        ("/twilio/dial?transfer=1", {"DialCallDuration": "-5"}),
+        ("/twilio/dial?transfer=1", {"DialCallStatus": "ringing\x00"}),
+    ],
+)
+def test_odd_input_on_a_live_call_route_still_dials_a_person(twilio_post, path, odd):
+    response = twilio_post(path, {**incoming_params(), **odd})
+    assert response.status_code == 200
+    assert FALLBACK_RE.match(ET.fromstring(response.data).find("Dial/Number").text)
+
+
+def test_a_caller_on_a_long_sip_uri_is_greeted_and_recorded(twilio_post, db):
+    import sqlalchemy as sa
+
+    from voice.store.models import Call
+
+    caller = "sip:" + "someone.with.a.long.name" * 8 + "@example.com;transport=tls"
+    assert 200 < len(caller) <= 256
+    root = ET.fromstring(twilio_post("/twilio/voice", incoming_params(caller, True)).data)
+    assert root.find("Connect/Stream") is not None
+    with db.session() as s:
+        assert s.scalars(sa.select(Call.from_number)).one() == caller
+
+
+@pytest.mark.parametrize(
+    ("path", "odd", "code"),
+    [
+        ("/twilio/status", {"CallSid": "CA" + "f" * 32, "CallStatus": "completed"}, 204),
+        ("/twilio/status", {"CallStatus": "exploded"}, 400),
+        ("/twilio/status", {"CallStatus": "completed", "CallDuration": "9" * 40}, 400),
+        ("/twilio/status", {"CallSid": "CA\x00" + "f" * 31, "CallStatus": "completed"}, 400),
+        ("/twilio/callback/status?callback=999999", {"CallStatus": "completed"}, 204),
+        ("/twilio/callback/status", {"CallStatus": "completed"}, 400),
+        ("/twilio/callback/status?callback=-1", {"CallStatus": "completed"}, 400),
+        ("/twilio/voicemail?event=transcript", {"TranscriptionText": "hi"}, 204),
+        ("/twilio/voicemail?event=recording", {"RecordingUrl": "javascript:alert(1)"}, 400),
+        ("/twilio/voicemail?event=surprise", {}, 400),
+        ("/twilio/survey/sms", {"From": "", "Body": "5"}, 400),
+        ("/twilio/survey/sms", {"From": "+15555550100", "Body": "5\x00" * 3000}, 200),
+    ],
+)
+def test_callbacks_with_unknown_sids_or_odd_values_answer_without_a_5xx(
+    twilio_post, path, odd, code
+):
+    assert twilio_post(path, {**incoming_params(), **odd}).status_code == code
+
+
+def test_a_late_status_for_a_known_call_with_an_odd_duration_changes_nothing(twilio_post, db):
+    import sqlalchemy as sa
+
+    from voice.store.models import Call
+
+    params = incoming_params(simulated=True)
+    twilio_post("/twilio/voice", params)
+    bad = {**params, "CallStatus": "completed", "CallDuration": "-4"}
+    assert twilio_post("/twilio/status", bad).status_code == 400
+    with db.session() as s:
+        assert s.scalars(sa.select(Call.ended_at)).one() is None
+
+
+def test_characters_xml_forbids_never_reach_twilio(app):
+    from voice.telephony.webhooks import xml_response
+
+    with app.test_request_context():
+        body = xml_response("<Response><Say>a\x00b\x1bc\td</Say></Response>").data
+    assert ET.fromstring(body).find("Say").text == "abc\td"
