@@ -53,13 +53,21 @@ class Runtime:
         bus = make_bus(settings.redis_url, settings.redis_timeout_s, settings.outbox_max)
         base = PublicBase(settings.public_base_url)
         control = make_call_control(
-            settings.twilio_rest, settings.twilio_account_sid, secrets["twilio_auth_token"], base
+            settings.twilio_rest,
+            settings.twilio_account_sid,
+            secrets["twilio_auth_token"],
+            base,
+            timeout_s=settings.rest_timeout_s,
         )
         if settings.twilio_rest not in ("", "twilio", "fake"):
             log.warning("TWILIO_REST=%s: use twilio or fake; using %s", settings.twilio_rest,
                         type(control).__name__)  # fmt: skip
         surveys = make_survey_sender(
-            settings.twilio_rest, settings.twilio_account_sid, secrets["twilio_auth_token"], base
+            settings.twilio_rest,
+            settings.twilio_account_sid,
+            secrets["twilio_auth_token"],
+            base,
+            timeout_s=settings.rest_timeout_s,
         )
         floor = Floor(db, lines, bus, control, surveys=surveys)
         streams = StreamSlots(settings.max_streams)

@@ -56,7 +56,7 @@ def run_lookup(name: str, caller: str) -> dict | None:
     from voice.settings import Settings
     from voice.store.db import Database
 
-    db = Database(Settings().effective_database_url)
+    db = Database.from_settings(Settings())
     try:
         with db.session() as session:
             return lookup(session, name, caller)

@@ -16,7 +16,7 @@ def _floor():  # noqa: ANN202 - a Floor, built on the configured database and ca
     from voice.telephony.rest import PublicBase, make_call_control
 
     settings = Settings()
-    db = Database(settings.effective_database_url)
+    db = Database.from_settings(settings)
     db.upgrade()
     lines = Lines(settings.callflows_dir, settings.default_callflow)
     lines.load()

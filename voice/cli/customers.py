@@ -21,7 +21,7 @@ def import_command(file: Path) -> None:
     from voice.store.customers import import_customers
     from voice.store.db import Database
 
-    database = Database(Settings().effective_database_url)
+    database = Database.from_settings(Settings())
     database.upgrade()
     with database.session() as s:
         report = import_customers(s, file.read_text(encoding="utf-8-sig"))

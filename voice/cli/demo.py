@@ -43,7 +43,7 @@ def _database() -> tuple[object, object]:
     from voice.store.db import Database
 
     settings = Settings()
-    database = Database(settings.effective_database_url)
+    database = Database.from_settings(settings)
     database.upgrade()
     return database, settings
 

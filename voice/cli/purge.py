@@ -28,7 +28,7 @@ def purge(dry_run: bool, before_days: int | None) -> None:
     from voice.store.models import utcnow
 
     settings = Settings()
-    database = Database(settings.effective_database_url)
+    database = Database.from_settings(settings)
     database.upgrade()
     lines = Lines(settings.callflows_dir, settings.default_callflow)
     lines.load()

@@ -107,7 +107,7 @@ def _database():  # noqa: ANN202 - a migrated Database
     from voice.settings import Settings
     from voice.store.db import Database
 
-    database = Database(Settings().effective_database_url)
+    database = Database.from_settings(Settings())
     database.upgrade()
     return database
 

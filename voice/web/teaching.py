@@ -16,6 +16,7 @@ import sqlalchemy.orm as so
 
 from voice.analytics import Period
 from voice.analytics.scope import scoped_ids
+from voice.calls.retention import PURGED
 from voice.errors import CallflowError
 from voice.flow.cases import Case, cases_path, read_cases, unknown_labels
 from voice.flow.model import Callflow
@@ -127,7 +128,8 @@ def _first_words(s: so.Session, call_ids: list[int]) -> dict[int, str]:
             .order_by(Turn.id)
         )
         for call_id, transcript in rows:
-            found.setdefault(call_id, tidy(transcript or ""))
+            # a purged call's words are gone: nothing to teach from
+            found.setdefault(call_id, "" if transcript == PURGED else tidy(transcript or ""))
     return found
 
 
