@@ -47,11 +47,11 @@ def served(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(600):  # up to a minute on a busy machine (demo seeding, worker boot)
             try:
                 if requests.get(f"{base}/health", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, or a worker still booting
                 time.sleep(0.1)
         else:
             pytest.fail("voice serve did not come up:\n" + (tmp_path / "serve.log").read_text())

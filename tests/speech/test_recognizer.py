@@ -56,6 +56,7 @@ def test_the_model_is_loaded_once_even_when_calls_start_together(
         return object()
 
     monkeypatch.setattr(recognizer_module.vosk, "Model", slow_model)
+    monkeypatch.setattr(recognizer_module.vosk, "KaldiRecognizer", lambda model, rate: None)
     got = []
     threads = [threading.Thread(target=lambda: got.append(load_model(path))) for _ in range(8)]
     for thread in threads:

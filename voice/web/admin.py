@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_login import current_user
 from wtforms import SelectChoice
 
 from voice.routing.agents import FloorError
@@ -99,12 +100,21 @@ def edit_agent(agent_id: int) -> Response | tuple[str, int] | str:
 
 @bp.post("/agents/<int:agent_id>/presence")
 def agent_presence(agent_id: int) -> Response:
-    """Set an agent available or offline (e.g. someone who left without logging out)."""
+    """Set an agent available or offline, even one stuck on a call (her assignment ends)."""
     form = PresenceForm()
     if form.validate_on_submit():
         try:
-            agent = _floor().set_presence(agent_id, form.presence.data)
+            by = f"admin {current_user.login}"
+            agent = _floor().set_presence(agent_id, form.presence.data, by=by)
             flash(f"{agent['name']} is now {agent['presence'].replace('_', ' ')}.", "info")
         except FloorError as exc:
             flash(str(exc), "error")
     return redirect(url_for(".agents"))
+
+
+@bp.get("/health")
+def system_health() -> str:
+    """Show what works and what is missing (the readiness report), in words with the fix."""
+    from voice.app import readiness
+
+    return render_template("admin/health.html", report=readiness(current_app.extensions["voice"]))
