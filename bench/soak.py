@@ -175,7 +175,7 @@ def main() -> int:
             utter = Utter(text=said, at_ms=300, stall_at_ms=500 if stalls else None)
             twilio = TimedTwilio(base, TOKEN, fast=True, simulated_text=True)
             report = twilio.call([utter, Utter(text="no thanks")], f"+1555{index:07d}", LINE)
-            return report.sid, [s.kind for s in report.steps]
+            return report.call_sid, [s.kind for s in report.steps]
 
         def blip() -> None:
             time.sleep(3)
