@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 FALLBACK = "+15005550199"
+READINESS_TOKEN = "test-readiness-token"
+READY = {"Authorization": f"Bearer {READINESS_TOKEN}"}  # presents it to /health/ready
 PG_URL = os.environ.get("VOICE_TEST_DATABASE_URL", "")
 
 
@@ -92,6 +94,7 @@ def settings(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch)
         MODELS_DIR=tmp_path / "models",
         VOSK_MODEL_PATH="",
         HOUSEKEEPING=False,  # tests run the reconciler and the purge themselves
+        READINESS_TOKEN=READINESS_TOKEN,
     )
 
 

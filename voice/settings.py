@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # production: deploy/ does.
     simulated_speech: bool = Field(True, alias="SIMULATED_SPEECH")
     log_level: str = Field("INFO", alias="LOG_LEVEL")
+    # lets monitoring read /health/ready with `Authorization: Bearer …`; unset: admins only
+    readiness_token: str = Field("", alias="READINESS_TOKEN")
 
     # Nothing waits forever (issue 11): every external call and every stream has a clock.
     db_connect_timeout_s: float = Field(3, alias="DB_CONNECT_TIMEOUT_S")

@@ -23,8 +23,8 @@ MARIA = ["--login", "maria", "--name", "Maria Ruiz", "--address", "+15125550101"
 
 
 def test_agents_add_list_and_set(tmp_path, monkeypatch):
-    added = run(tmp_path, monkeypatch, "agents", "add", *MARIA, "--team", "general",
-                "--team", "care", "--language", "en", "--password", "correct horse battery")  # fmt: skip
+    added = run(tmp_path, monkeypatch, "agents", "add", *MARIA, "--team", "general", "--team",
+                "care", "--language", "en", "--password", "correct horse battery")  # fmt: skip
     assert added.exit_code == 0, added.output
     assert "teams general,care; languages en" in added.output
     result = run(tmp_path, monkeypatch, "agents", "set", "maria", "--presence", "available")

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import AUTH_TOKEN
+from conftest import AUTH_TOKEN, READY
 from tests_support import FALLBACK_RE, incoming_params
 
 ENDPOINTS = [
@@ -128,9 +128,8 @@ def test_status_callback_closes_an_unanswered_call_as_abandoned(twilio_post, db)
     assert call.ended_at is not None
 
 
-def test_readiness_says_what_is_missing(client, monkeypatch):
-    monkeypatch.setenv("READINESS_TOKEN", "monitor-token")
-    ready = client.get("/health/ready", headers={"Authorization": "Bearer monitor-token"})
+def test_readiness_says_what_is_missing(client):
+    ready = client.get("/health/ready", headers=READY)
     assert ready.status_code == 503
     body = ready.get_json()
     assert body["database"] == "ok"

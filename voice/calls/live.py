@@ -7,6 +7,7 @@ import logging
 
 from voice.calls.stream import StreamRunner, StreamStalled, Transport
 from voice.calls.turn import ListeningTurn
+from voice.errors import ModelError
 from voice.flow import decide, is_human_request, transfer
 from voice.runtime import Runtime
 from voice.speech.scripted import ScriptedRecognizer
@@ -44,6 +45,9 @@ def run_turn(transport: Transport, rt: Runtime, call_sid: str, stage: str, speec
         )
         result = runner.run()
         rt.service.finish_turn(call_sid, stage, result)
+    except ModelError as exc:  # a model that failed to load as the call began
+        log.warning("turn %s of call %s: %s; connecting a person", stage, call_sid, exc)
+        _toward_person(rt, call_sid, stage, turn, runner, "model_missing")
     except StreamStalled as exc:  # Twilio went quiet: free the thread, the action URL dials
         log.warning("turn %s of call %s: %s; connecting a person", stage, call_sid, exc)
         _toward_person(rt, call_sid, stage, turn, runner, "stream_stalled")

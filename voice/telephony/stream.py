@@ -33,7 +33,11 @@ class TwilioTransport:
             raise TransportClosed from None
         if raw is None:
             return None
-        event = media.parse(raw)
+        try:
+            event = media.parse(raw)
+        except media.ProtocolError as exc:  # not Twilio speaking: end the stream, a person next
+            log.warning("closing a media stream after a malformed message: %s", exc)
+            raise TransportClosed from None
         if isinstance(event, StreamStarted):
             self.stream_sid = event.stream_sid
         return event
