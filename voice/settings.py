@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     db_statement_timeout_s: float = Field(5, alias="DB_STATEMENT_TIMEOUT_S")
     db_pool_timeout_s: float = Field(3, alias="DB_POOL_TIMEOUT_S")  # waiting for a free connection
     redis_timeout_s: float = Field(0.5, alias="REDIS_TIMEOUT_S")  # connect and each command
+    # what one webhook may spend starting database work before it answers without the store
+    webhook_store_budget_s: float = Field(6, alias="WEBHOOK_STORE_BUDGET_S")
     rest_timeout_s: float = Field(5, alias="TWILIO_REST_TIMEOUT_S")  # each Twilio REST request
     # a listening turn with no audio from Twilio for this long ends toward a person
     stream_idle_timeout_s: float = Field(5, alias="STREAM_IDLE_TIMEOUT_S")

@@ -166,3 +166,18 @@ def test_the_callers_words_are_kept_when_deciding_fails(app, db, monkeypatch):
     assert turn.transcript == "where is my order"
     call, events, reasons = the_call(db, params["CallSid"])
     assert reasons == ["internal_error"] and call.fallback
+
+
+def test_a_webhook_past_its_store_budget_answers_without_the_store_and_loses_nothing(make_app, db):
+    from conftest import sign
+
+    app = make_app(webhook_store_budget_s=0.0)  # as if a slow database had spent it all
+    service = app.extensions["voice"].service
+    params = incoming_params()
+    headers = {"X-Twilio-Signature": sign("http://localhost/twilio/voice", params)}
+    response = app.test_client().post("/twilio/voice", data=params, headers=headers)
+    assert dials(response)
+    assert not service.breaker.is_open  # one slow webhook doesn't fail the others fast
+    assert service.replay_journal() >= 2  # outside any webhook: no budget applies
+    call, events, reasons = the_call(db, params["CallSid"])
+    assert call.fallback and reasons == ["incoming_failed"]

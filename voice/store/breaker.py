@@ -48,6 +48,7 @@ class Breaker:
         """Refuse at once while open; open on an unreachable-database error from the block."""
         if (left := self._open_until - self.clock()) > 0:
             raise DatabaseDown(left)
+        check_deadline()
         try:
             yield
         except DatabaseDown:
@@ -61,3 +62,30 @@ class Breaker:
     def reset(self) -> None:
         """Close the breaker (the database answered)."""
         self._open_until = 0.0
+
+
+_budget = threading.local()
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Bound the time this thread's block may spend starting database work (one webhook).
+
+    Each statement is bounded by DB_STATEMENT_TIMEOUT_S, but a slow database answers every one
+    of a webhook's dozen statements just in time. Past the budget, no new statement starts: the
+    webhook falls back to a person without the store, and the journal keeps what it lost.
+    """
+    outer = getattr(_budget, "until", None)
+    until = time.monotonic() + seconds
+    _budget.until = until if outer is None else min(outer, until)
+    try:
+        yield
+    finally:
+        _budget.until = outer
+
+
+def check_deadline() -> None:
+    """Raise DatabaseDown when this thread's budget for database work is spent."""
+    until = getattr(_budget, "until", None)
+    if until is not None and time.monotonic() > until:
+        raise DatabaseDown(0.0)

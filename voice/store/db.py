@@ -31,6 +31,8 @@ import sqlalchemy.orm as so
 from alembic import command
 from alembic.config import Config
 
+from voice.store.breaker import check_deadline
+
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 CLIENT_GRACE_S = 1.0  # the client waits this much past the server's statement timeout
@@ -166,6 +168,8 @@ class Database:
                         "do_connect",
                         lambda _d, _r, cargs, cparams: connection_class.connect(*cargs, **cparams),
                     )
+        # a webhook's budget for database work (breaker.deadline) is checked before each statement
+        sa.event.listen(self.engine, "before_cursor_execute", _within_deadline)
         self.sessions = so.sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
@@ -200,6 +204,10 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()
+
+
+def _within_deadline(*_args: object) -> None:
+    check_deadline()
 
 
 def alembic_config(url: str) -> Config:

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from voice.calls.actions import Plan
 from voice.runtime import Runtime
+from voice.store.breaker import deadline
 from voice.telephony import inputs
 from voice.telephony.signature import is_signed
 from voice.telephony.twiml import Urls, render
@@ -119,19 +120,20 @@ def twiml_response(sid: str, produce: Callable[[], Plan], fault: str) -> Respons
     `sid` is the call's well-formed sid, or '' when the request has none.
     """
     rt = runtime()
-    try:
-        plan = produce()
-    except inputs.BadInput as exc:  # right 6: a caller is waiting, whatever Twilio sent
-        log.warning("%s for call %s: %s; connecting a person", fault, sid or "?", exc)
-        plan = rt.service.fallback(sid, fault, called=called_number())
-    except Exception:  # noqa: BLE001 - right 6: every fault still reaches a person
-        log.exception("%s for call %s; connecting a person", fault, sid or "?")
-        plan = rt.service.fallback(sid, fault, called=called_number())
-    xml = render(plan, urls_for(sid))
-    try:
-        rt.service.log_event(sid, "twiml", {"path": request.path, "xml": xml})
-    except Exception:  # noqa: BLE001 - the timeline is best effort; the caller comes first
-        log.warning("could not log TwiML for %s", sid)
+    with deadline(rt.settings.webhook_store_budget_s):  # Twilio gives up at 15 s
+        try:
+            plan = produce()
+        except inputs.BadInput as exc:  # right 6: a caller is waiting, whatever Twilio sent
+            log.warning("%s for call %s: %s; connecting a person", fault, sid or "?", exc)
+            plan = rt.service.fallback(sid, fault, called=called_number())
+        except Exception:  # noqa: BLE001 - right 6: every fault still reaches a person
+            log.exception("%s for call %s; connecting a person", fault, sid or "?")
+            plan = rt.service.fallback(sid, fault, called=called_number())
+        xml = render(plan, urls_for(sid))
+        try:
+            rt.service.log_event(sid, "twiml", {"path": request.path, "xml": xml})
+        except Exception:  # noqa: BLE001 - the timeline is best effort; the caller comes first
+            log.warning("could not log TwiML for %s", sid)
     response = xml_response(xml)
     if "decision" in plan.notes:  # for operators and `voice call`; Twilio ignores it
         response.headers["X-Voice-Decision"] = json.dumps(plan.notes["decision"])
