@@ -45,17 +45,41 @@ def korean_model_dir() -> Path | None:
     return path if path.is_dir() else None
 
 
+def _own_database(url: str) -> str:
+    """Return `url` naming a PostgreSQL database of this run and test worker alone.
+
+    Two runs on one server, or two pytest-xdist workers of one run, never share (or drop) each
+    other's database: the name gets the run's id and the worker's (`voice_test_1a2b3c4d_gw0`).
+    """
+    target = sa.engine.make_url(url)
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or str(os.getpid())
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return target.set(database=f"{target.database}_{run}_{worker}").render_as_string(False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Migrate one database per test session: PostgreSQL if asked for, else SQLite."""
-    url = PG_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'voice.db'}"
+    url = _own_database(PG_URL) if PG_URL else f"sqlite:///{tmp_path_factory.mktemp('db')}/voice.db"
     if PG_URL:
-        _fresh_postgres_database(url)
+        fresh_postgres_database(url)
     Database(url).upgrade()
-    return url
+    yield url
+    if PG_URL:
+        drop_postgres_database(url)
 
 
-def _fresh_postgres_database(url: str) -> None:
+def drop_postgres_database(url: str) -> None:
+    """Drop the PostgreSQL database `url` names, closing its connections."""
+    target = sa.engine.make_url(url)
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def fresh_postgres_database(url: str) -> None:
+    """Create the PostgreSQL database `url` names, empty, dropping any earlier one."""
     target = sa.engine.make_url(url)
     admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -30,7 +30,7 @@ from voice.store.db import Database
 from voice.store.demo import seed_customers
 from voice.telephony.rest import PublicBase, make_call_control
 
-from conftest import AUTH_TOKEN, FALLBACK, ROOT
+from conftest import AUTH_TOKEN, FALLBACK, ROOT, drop_postgres_database, fresh_postgres_database
 
 DEPLOY = ROOT / "deploy"
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
@@ -121,23 +121,6 @@ class Cluster:
         return "\n".join(f"--- {p.name}\n{p.text()[-6000:]}" for p in servers)
 
 
-def _fresh_database(url: str) -> None:
-    target = sa.engine.make_url(url)
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-
-
-def _drop_database(url: str) -> None:
-    target = sa.engine.make_url(url)
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def _open_callflows(folder: Path) -> Path:
     """Write the demo line open around the clock, so people answer whatever the time is."""
     folder.mkdir()
@@ -218,7 +201,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         VAR_DIR=str(home / "var"),
         LOG_LEVEL="WARNING",
     )
-    _fresh_database(PG_URL)
+    fresh_postgres_database(PG_URL)
     db = Database(PG_URL)
     db.upgrade()  # `voice db upgrade`, once, before any instance starts
     seed_customers(db)
@@ -256,4 +239,4 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         for process in reversed(started):
             _stop(process)
         db.dispose()
-        _drop_database(PG_URL)
+        drop_postgres_database(PG_URL)

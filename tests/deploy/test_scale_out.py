@@ -14,6 +14,7 @@ import queue
 import re
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
@@ -251,11 +252,18 @@ def test_the_instances_see_the_callers_address_not_the_balancers(cluster):
         conn.request("GET", "/health", headers={"User-Agent": f"scale-probe-{n}"})
         assert conn.getresponse().status == 200
         conn.close()
-    probes = {
-        i.name: [r for r in i.requests_since(offsets[i.name]) if r[3].startswith("scale-probe-")]
-        for i in (cluster.a, cluster.b)
-    }
-    assert sorted(len(p) for p in probes.values()) == [2, 2], probes
+    deadline = time.monotonic() + 10
+    while True:  # an access log line is written after its response: give the logs a moment
+        probes = {
+            i.name: [
+                r for r in i.requests_since(offsets[i.name]) if r[3].startswith("scale-probe-")
+            ]
+            for i in (cluster.a, cluster.b)
+        }
+        if sum(map(len, probes.values())) == 4 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert sum(map(len, probes.values())) == 4 and all(probes.values()), probes
     assert {r[0] for p in probes.values() for r in p} == {"127.0.0.7"}
 
 

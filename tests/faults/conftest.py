@@ -1,6 +1,6 @@
 """A real `voice serve` (gunicorn) whose PostgreSQL and Redis sit behind fault proxies.
 
-The service's own database is `voice_test_faults`, created and migrated directly; the tests
+The service's own database is `voice_test_faults_<pid>`, created and migrated directly; the tests
 check records directly too, never through the proxy. Calls are placed by the Twilio
 simulator, which times every webhook.
 """
@@ -33,7 +33,8 @@ from tests_support import DEMO_LINE
 
 PG_ADMIN = os.environ.get("VOICE_FAULTS_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("VOICE_FAULTS_REDIS", "redis://127.0.0.1:6379/0")
-DB_NAME = os.environ.get("VOICE_FAULTS_DB", "voice_test_faults")
+# a database of this process's own: two runs (or two test workers) never drop each other's
+DB_NAME = os.environ.get("VOICE_FAULTS_DB", f"voice_test_faults_{os.getpid()}")
 # To measure another version of the service (say, `git archive` of an older commit), point this
 # at its source tree; the simulator and the checks stay this tree's.
 CODE_UNDER_TEST = os.environ.get("VOICE_FAULTS_CODE", "")
@@ -102,6 +103,10 @@ def direct_db(backends: tuple[str, str]) -> Iterator[Database]:
     database = Database(url)
     yield database
     database.dispose()
+    admin = sa.create_engine(PG_ADMIN + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")

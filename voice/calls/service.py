@@ -35,7 +35,7 @@ from voice.routing.floor import Floor
 from voice.routing.screen import sounded_upset
 from voice.store.breaker import UNREACHABLE, Breaker
 from voice.store.db import Database
-from voice.store.models import Call, Transfer, utcnow
+from voice.store.models import Call, Transfer, Turn, utcnow
 
 log = logging.getLogger(__name__)
 BRIDGED = {"completed", "answered"}
@@ -125,14 +125,20 @@ class CallService:
             callflow = self.lines.by_name(call.callflow)
             return callflow, caller_context(s, call, callflow, stage)
 
+    def _stored_turn(
+        self, s: so.Session, sid: str, stage: str, result: TurnResult
+    ) -> tuple[Call, object, Turn]:
+        call = find_call(s, sid)
+        callflow = self.lines.by_name(call.callflow)
+        turn = turn_row(call, callflow, stage, result)
+        s.add(turn)
+        s.flush()
+        return call, callflow, turn
+
     def finish_turn(self, sid: str, stage: str, result: TurnResult) -> Plan | None:
         """Store what was heard and decided; return the plan the action URL will serve."""
         with self.session() as s:
-            call = find_call(s, sid)
-            callflow = self.lines.by_name(call.callflow)
-            turn = turn_row(call, callflow, stage, result)
-            s.add(turn)
-            s.flush()
+            call, callflow, turn = self._stored_turn(s, sid, stage, result)
             if result.decision is None:
                 add_event(s, call, "hung_up", {"stage": stage, "heard": turn.transcript})
                 return None
@@ -271,11 +277,7 @@ class CallService:
     def turn_failed(self, sid: str, stage: str, result: TurnResult, reason: str) -> Plan:
         """Store a turn that ended in a fault, with what the caller said, and a person next."""
         with self.session() as s:
-            call = find_call(s, sid)
-            callflow = self.lines.by_name(call.callflow)
-            turn = turn_row(call, callflow, stage, result)
-            s.add(turn)
-            s.flush()
+            call, callflow, turn = self._stored_turn(s, sid, stage, result)
             call.fallback = True
             add_event(s, call, "fault", {"reason": reason, "stage": stage})
             # a stalled stream is Twilio's side: the floor still picks the person; other faults
