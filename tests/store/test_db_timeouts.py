@@ -12,8 +12,14 @@ from faults.proxy import FaultProxy
 
 from voice.store.db import Database, DbTimeouts
 
-PG_URL = os.environ.get("VOICE_TEST_DATABASE_URL") or (
-    "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+# These tests create no tables: the server's maintenance database serves every run and worker.
+PG_URL = (
+    sa.engine.make_url(
+        os.environ.get("VOICE_TEST_DATABASE_URL")
+        or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    .set(database="postgres")
+    .render_as_string(hide_password=False)
 )
 SHORT = DbTimeouts(connect_s=2, statement_s=0.5, pool_s=1)
 
