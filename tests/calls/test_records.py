@@ -181,3 +181,23 @@ def test_a_webhook_past_its_store_budget_answers_without_the_store_and_loses_not
     assert service.replay_journal() >= 2  # outside any webhook: no budget applies
     call, events, reasons = the_call(db, params["CallSid"])
     assert call.fallback and reasons == ["incoming_failed"]
+
+
+def test_a_status_that_arrives_before_the_journal_is_replayed_still_closes_the_call(
+    app, twilio_post, db
+):
+    from voice.store.db import Database
+
+    service = app.extensions["voice"].service
+    real = service.db
+    service.db = Database(UNREACHABLE)
+    params = incoming_params(caller="+15555550143")
+    assert dials(twilio_post("/twilio/voice", params))
+    service.db = real
+    service.breaker.reset()  # the database is back, the journal not yet replayed
+    done = {**params, "CallStatus": "completed", "CallDuration": "12"}
+    assert twilio_post("/twilio/status", done).status_code == 204
+    service.replay_journal()
+    call, _events, reasons = the_call(db, params["CallSid"])
+    assert (call.from_number, call.status, call.duration_s) == ("+15555550143", "completed", 12)
+    assert reasons == ["incoming_failed"]

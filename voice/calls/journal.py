@@ -52,6 +52,11 @@ class Journal:
                 os.fsync(f.fileno())
                 return
 
+    def holds(self, sid: str) -> bool:
+        """Return True when a fact about call `sid` waits to be replayed."""
+        needle = f'"sid": {json.dumps(sid)}'
+        return any(needle in path.read_text(encoding="utf-8") for path in self._files())
+
     def pending(self) -> int:
         """Return how many facts wait to be replayed."""
         return sum(len(p.read_text().splitlines()) for p in self._files())

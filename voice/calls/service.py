@@ -260,6 +260,9 @@ class CallService:
         self, s: so.Session, sid: str, status: str, duration_s: int | None, at: dt.datetime
     ) -> None:
         call = s.scalars(sa.select(Call).where(Call.sid == sid)).first()
+        if call is None and self.journal.holds(sid):  # its start waits in the journal: so does this
+            self.journal.write("status", sid, status=status, duration_s=duration_s)
+            return
         if call is None:
             log.warning("status callback for unknown call %s", sid)
             return
@@ -306,12 +309,20 @@ class CallService:
                 s.flush()
                 add_event(s, call, "incoming", {"from": call.from_number, "to": called,
                                                 "journaled": True})  # fmt: skip
+            elif kind == "call" and not call.from_number:  # another process's fact came first
+                callflow = self._line_for(entry.get("called", ""))
+                call.from_number, call.to_number = entry["caller"], entry.get("called", "")
+                call.callflow = call.callflow or (callflow.name if callflow else "")
+                call.started_at = min(call.started_at, at)
             if kind == "fault" and not call.decided_at:
                 callflow = self._line_named(call.callflow)
                 call.fallback, call.decided_at = True, at
                 add_event(s, call, "fault", {"reason": entry["reason"], "journaled": True})
                 if callflow is not None:
                     s.add(decision_row(call, transfer(callflow, entry["reason"]), None))
+                    s.flush()
+                if call.ended_at is not None:  # its status came first: judge it again
+                    call.outcome = outcome(s, call)
             elif kind == "status":
                 self._status(s, sid, entry["status"], entry.get("duration_s"), at)
 
