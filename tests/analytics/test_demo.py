@@ -1,7 +1,6 @@
 """`voice demo seed`: a realistic month, flagged demo, replaceable, never mixed with real rows."""
 
 import datetime as dt
-import time
 
 import pytest
 import sqlalchemy as sa
@@ -35,10 +34,9 @@ def count(db, model, *where):
         return s.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
 
-def test_seeding_is_fast_and_again_replaces_rather_than_adds(db, acme):
-    started = time.monotonic()
+def test_seeding_again_replaces_rather_than_adds(db, acme):
+    # how fast seeding is belongs to bench/analytics_bench.py, not to a timed test
     first = seed_demo(db, acme, now=NOW)
-    assert time.monotonic() - started < 5
     again = seed_demo(db, acme, now=NOW)
     assert first == again and first["calls"] > 1000
     assert count(db, Call) == first["calls"]
