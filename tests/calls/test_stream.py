@@ -9,6 +9,7 @@ from voice.calls.stream import DecoderOverloaded, StreamRunner
 from voice.calls.turn import ListeningTurn
 from voice.flow.types import CallerContext, Decision
 from voice.speech.scripted import ScriptedRecognizer
+from voice.speech.types import Final, Partial
 
 FRAME = b"\x00" * 320
 
@@ -196,3 +197,70 @@ def test_a_decide_fault_keeps_the_callers_words_for_the_fallback():
     listening.fail(Decision("transfer", "internal_error"), runner.stream_ms)
     assert listening.result.utterance.text == "where is my order"
     assert listening.result.decision.reason == "internal_error"
+
+
+# --- voice activity gating -----------------------------------------------------------------
+
+
+def voiced_frame():
+    """20 ms of a buzzy 150 Hz tone: WebRTC's VAD calls it speech."""
+    import numpy as np
+
+    t = np.arange(160) / 8000
+    wave = sum(np.sin(2 * np.pi * 150 * k * t) / k for k in range(1, 12)) * 6000
+    return wave.astype("<i2").tobytes()
+
+
+class Counting:
+    """A recognizer that hears "agent" in speech-like frames; it counts what it is fed."""
+
+    def __init__(self):
+        self.fed = []
+
+    def accept(self, pcm16):
+        self.fed.append(pcm16)
+        return Partial("agent") if pcm16 != FRAME else None
+
+    def finish(self):
+        return Final("")
+
+
+def test_a_quiet_line_is_not_decoded_yet_the_silence_timeout_still_reaches_a_person():
+    recognizer = Counting()
+    runner = StreamRunner(
+        ListTransport(audio(400)), turn(silence_timeout_ms=6000), recognizer, gate_speech=True
+    )
+    result = runner.run()
+    assert result.decision.reason == "silence"
+    assert result.decided_ms == 6000  # stream time ran on while nothing was decoded
+    assert recognizer.fed == []
+
+
+def test_speech_over_the_greeting_is_decoded_at_once_with_the_quiet_before_it():
+    loud = voiced_frame()
+    events = [*audio(50), *(Audio(loud, 1000 + 20 * i) for i in range(30)), *audio(100, 1600)]
+    transport, recognizer = ListTransport(events), Counting()
+    result = StreamRunner(transport, turn(prompt_ms=4000), recognizer, gate_speech=True).run()
+    assert result.decision.reason == "asked_for_human"
+    assert transport.cleared == 1  # the greeting stopped
+    assert recognizer.fed[:25] == [FRAME] * 25  # 500 ms of pre-roll, then the speech
+    assert recognizer.fed[25] == loud
+    assert result.decided_ms == 1020 + 300  # the first word's frame, plus the usual confirm
+
+
+def test_without_gating_every_frame_is_decoded():
+    recognizer = Counting()
+    runner = StreamRunner(ListTransport(audio(400)), turn(silence_timeout_ms=6000), recognizer)
+    assert runner.run().decision.reason == "silence"
+    assert len(recognizer.fed) == 300  # every frame up to the 6 s silence timeout
+
+
+def test_simulated_speech_over_a_gated_recognizer_is_timed_as_without_gating():
+    events = [SimulatedSpeech("what are your hours"), *audio(150)]
+    runner = StreamRunner(
+        ListTransport(events), turn(), Counting(), allow_simulated_speech=True, gate_speech=True
+    )
+    result = runner.run()
+    assert result.utterance.text == "what are your hours"
+    assert 1480 <= result.decided_ms <= 1540  # as test_simulated_speech_is_decided_after_…
+    assert runner.gate is None
