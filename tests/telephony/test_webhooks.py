@@ -238,3 +238,93 @@ def test_characters_xml_forbids_never_reach_twilio(app):
     with app.test_request_context():
         body = xml_response("<Response><Say>a\x00b\x1bc\td</Say></Response>").data
     assert ET.fromstring(body).find("Say").text == "abc\td"
+
+
+def _transactions(app):
+    """Count the commits and savepoints the app's engine sees, from now on."""
+    import sqlalchemy as sa
+
+    engine = app.extensions["voice"].service.db.engine
+    seen = {"commit": 0, "savepoint": 0}
+
+    def on(kind):
+        return lambda *_args: seen.__setitem__(kind, seen[kind] + 1)
+
+    sa.event.listen(engine, "commit", on("commit"))
+    sa.event.listen(engine, "savepoint", on("savepoint"))
+    return seen
+
+
+def _timeline(db, sid):
+    import sqlalchemy as sa
+
+    from voice.store.models import Call, CallEvent
+
+    with db.session() as s:
+        call = s.scalars(sa.select(Call).where(Call.sid == sid)).one()
+        rows = s.scalars(sa.select(CallEvent).where(CallEvent.call_id == call.id))
+        return [(e.kind, e.detail) for e in rows.all()]
+
+
+def test_an_incoming_call_is_one_transaction_that_also_stores_the_twiml_sent(app, twilio_post, db):
+    params = incoming_params(simulated=True)
+    seen = _transactions(app)
+    response = twilio_post("/twilio/voice", params)
+    assert seen == {"commit": 1, "savepoint": 0}
+    events = _timeline(db, params["CallSid"])
+    assert [kind for kind, _ in events] == ["incoming", "twiml"]
+    assert events[1][1] == {"path": "/twilio/voice", "xml": response.data.decode()}
+
+
+def _decided_in_stream(app, sid):
+    from voice.calls.records import find_call
+
+    service = app.extensions["voice"].service
+    with service.session() as s:  # as the stream would have decided: a person at once
+        call = find_call(s, sid)
+        service._fault(s, call, service.lines.by_name(call.callflow), "test_decided")
+
+
+def test_the_continuation_serves_the_stored_plan_in_one_transaction(app, twilio_post, db):
+    params = incoming_params(simulated=True)
+    twilio_post("/twilio/voice", params)
+    _decided_in_stream(app, params["CallSid"])
+    seen = _transactions(app)
+    response = twilio_post("/twilio/voice/next?stage=greeting", params)
+    assert seen == {"commit": 1, "savepoint": 0}
+    assert ET.fromstring(response.data).find("Dial") is not None
+    twiml = [detail for kind, detail in _timeline(db, params["CallSid"]) if kind == "twiml"]
+    assert twiml[-1] == {"path": "/twilio/voice/next", "xml": response.data.decode()}
+
+
+def test_twiml_whose_transactions_failed_is_logged_on_its_own(app, twilio_post, db, monkeypatch):
+    from voice.calls.service import CallService
+
+    params = incoming_params(simulated=True)
+    twilio_post("/twilio/voice", params)
+    _decided_in_stream(app, params["CallSid"])
+    original, failures = CallService.session, []
+
+    def two_commits_fail(self):  # the plan's and the fallback's, each after adding its TwiML
+        manager = original(self)
+
+        class Failing:
+            def __enter__(self):
+                return manager.__enter__()
+
+            def __exit__(self, *exc):
+                if exc[0] is None and len(failures) < 2:
+                    failures.append(RuntimeError("commit lost"))
+                    manager.__exit__(RuntimeError, failures[-1], None)  # rolled back
+                    raise failures[-1]
+                return manager.__exit__(*exc)
+
+        return Failing()
+
+    monkeypatch.setattr(CallService, "session", two_commits_fail)
+    response = twilio_post("/twilio/voice/next?stage=greeting", params)
+    assert len(failures) == 2
+    assert ET.fromstring(response.data).find("Dial") is not None  # still a person
+    twiml = [detail for kind, detail in _timeline(db, params["CallSid"]) if kind == "twiml"]
+    assert [t["path"] for t in twiml] == ["/twilio/voice", "/twilio/voice/next"]
+    assert twiml[-1]["xml"] == response.data.decode()  # what was sent, stored once

@@ -100,9 +100,13 @@ class FloorCalls:
             entry, call, callflow = self._entry(s, entry_id)
             add_event(s, call, "left_queue", {"result": result, "status": entry.status})
             if entry.status == "callback":
-                return waiting.callback_confirmed(callflow, call.from_number)
+                return self.service.served(
+                    s, call, waiting.callback_confirmed(callflow, call.from_number)
+                )
             if result in ("hangup", "redirected", "bridged", "redirected-from-bridged"):
-                return Plan((Hangup(),), reason=result) if result == "hangup" else Plan(())
+                return self.service.served(
+                    s, call, Plan((Hangup(),), reason=result) if result == "hangup" else Plan(())
+                )
             entry.status, entry.ended_at = "fallback", entry.ended_at or utcnow()
             decision = transfer(callflow, "queue_left", entry.team, entry.priority)
             number = self.service.fallback_number(callflow)
@@ -111,11 +115,12 @@ class FloorCalls:
                 if number
                 else None
             )
-            return (
+            plan = (
                 self.service_plan(callflow, decision, number, leg.id)
                 if leg
                 else Plan((say(callflow, NOBODY), Hangup()), reason="no_target")
             )
+            return self.service.served(s, call, plan)
 
     def connect(self, entry_id: int) -> Plan:
         """Dial the agent a queued caller was just offered to (after the REST redirect)."""
@@ -127,7 +132,9 @@ class FloorCalls:
             decision = Decision("transfer", entry.reason, team=entry.team, priority=entry.priority)
             leg = self.service.new_transfer(s, call, decision, agent.address, entry.whisper)
             add_event(s, call, "dequeued", {"entry": entry.id, "agent": agent.id})
-            return waiting.connect_plan(callflow, agent.address, leg.id)
+            return self.service.served(
+                s, call, waiting.connect_plan(callflow, agent.address, leg.id)
+            )
 
     def closed_choice(self, sid: str, digits: str, speech: str) -> Plan:
         """After hours: store a callback request, or record a voicemail."""
@@ -135,7 +142,7 @@ class FloorCalls:
             call = find_call(s, sid)
             callflow = self.service.lines.by_name(call.callflow)
             if not waiting.wants_callback(digits, speech):
-                return waiting.voicemail_plan(callflow)
+                return self.service.served(s, call, waiting.voicemail_plan(callflow))
             decided = callbacks.last_transfer(s, call)
             team = (decided.team if decided else None) or callflow.default_team
             row = callbacks.request_callback(
@@ -148,7 +155,9 @@ class FloorCalls:
             )
             add_event(s, call, "callback_requested", {"callback": row.id, "after_hours": True})
             self.floor.callback_event(s, row)
-            return waiting.callback_confirmed(callflow, call.from_number)
+            return self.service.served(
+                s, call, waiting.callback_confirmed(callflow, call.from_number)
+            )
 
     def voicemail(self, sid: str, event: str, recording_url: str, transcript: str) -> Plan:
         """Store the voicemail's recording and transcript as Twilio reports them."""
@@ -156,13 +165,15 @@ class FloorCalls:
             call = find_call(s, sid)
             callflow = self.service.lines.by_name(call.callflow)
             if event == "done" and not recording_url:
-                return waiting.voicemail_thanks(callflow)  # nothing was recorded
+                return self.service.served(
+                    s, call, waiting.voicemail_thanks(callflow)
+                )  # nothing was recorded
             row = callbacks.add_voicemail(
                 s, call, callflow.default_team, recording_url, transcript, callflow.privacy_keep
             )
             add_event(s, call, "voicemail", {"callback": row.id, "event": event})
             self.floor.callback_event(s, row)
-            return waiting.voicemail_thanks(callflow)
+            return self.service.served(s, call, waiting.voicemail_thanks(callflow))
 
     def callback_agent(self, callback_id: int) -> Plan:
         """Tell the agent who they are calling back, then dial the customer."""

@@ -6,6 +6,8 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -43,6 +45,28 @@ BRIDGED = {"completed", "answered"}
 FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 
 
+@dataclass
+class Served:
+    """The TwiML a webhook answers with, stored in the transaction that decided its plan.
+
+    A webhook opens this (`CallService.serving`) around its work; the service renders the plan
+    it returns and writes it to the call's timeline before that transaction commits, so one
+    webhook costs one transaction. `xml_for` tells the webhook whether that happened.
+    """
+
+    path: str
+    render: Callable[[Plan], str]
+    _pending: tuple[Plan, str] | None = None
+    _stored: tuple[Plan, str] | None = None
+
+    def xml_for(self, plan: Plan) -> str | None:
+        """Return the TwiML stored (and committed) for `plan`, or None if it wasn't."""
+        return self._stored[1] if self._stored and self._stored[0] is plan else None
+
+
+_serving: ContextVar[Served | None] = ContextVar("serving", default=None)
+
+
 class CallService:
     """Record and steer calls; every method is one short transaction."""
 
@@ -72,8 +96,37 @@ class CallService:
     @contextmanager
     def session(self) -> Iterator[so.Session]:
         """Yield a transaction, failing at once while the database is known to be down."""
+        served = _serving.get()
+        if served is not None:
+            served._pending = None  # noqa: SLF001 - only TwiML written in this transaction counts
         with self.breaker.guard(), self.db.session() as s:
             yield s
+        if served is not None and served._pending is not None:  # noqa: SLF001 - committed
+            served._stored, served._pending = served._pending, None  # noqa: SLF001
+
+    @contextmanager
+    def serving(self, path: str, render: Callable[[Plan], str]) -> Iterator[Served]:
+        """Let this webhook's transaction store the TwiML it answers with (see `Served`)."""
+        served = Served(path, render)
+        token = _serving.set(served)
+        try:
+            yield served
+        finally:
+            _serving.reset(token)
+
+    def served(self, s: so.Session, call: Call, plan: Plan) -> Plan:
+        """Return `plan`; inside a webhook, first add its TwiML to the call's timeline in `s`."""
+        served = _serving.get()
+        if served is None:
+            return plan
+        try:
+            xml = served.render(plan)
+        except Exception:  # noqa: BLE001 - the webhook renders it again and reports the fault
+            log.exception("could not render TwiML for %s", call.sid)
+            return plan
+        add_event(s, call, "twiml", {"path": served.path, "xml": xml})
+        served._pending = (plan, xml)  # noqa: SLF001 - stored once the transaction commits
+        return plan
 
     def fallback_number(self, callflow: object | None) -> str:
         """Return the line's last-resort number: the callflow's, else the service's."""
@@ -82,30 +135,37 @@ class CallService:
     def start(self, sid: str, caller: str, called: str, speech: str = "vosk") -> Plan:
         """Record an incoming call and return its first plan (greeting, or a person at once).
 
-        The call's row is written first, in the same transaction but outside the savepoint
-        that plans the call, so any fault while planning still leaves a record of the call.
+        One transaction records the call, plans it and stores the TwiML. Any other fault while
+        planning rolls it back, and a second transaction records the call and a person next.
         """
         callflow = self._line_for(called)
         try:
-            with self.session() as s:
-                call = s.scalars(sa.select(Call).where(Call.sid == sid)).first()
-                if call is None:  # Twilio may retry a webhook; the call is recorded once
-                    call = Call(sid=sid, from_number=caller, to_number=called, speech=speech,
-                                callflow=callflow.name if callflow else "")  # fmt: skip
-                    s.add(call)
-                    s.flush()
-                add_event(s, call, "incoming", {"from": caller, "to": called, "speech": speech})
-                try:
-                    with s.begin_nested():
-                        return self._first_plan(s, call, callflow, speech)
-                except UNREACHABLE:
-                    raise
-                except Exception:  # noqa: BLE001 - right 6: the call is recorded; a person next
-                    log.exception("planning call %s failed; connecting a person", sid)
-                    return self._fault(s, call, callflow, "incoming_failed")
+            try:
+                with self.session() as s:
+                    call = self._recorded(s, sid, caller, called, speech, callflow)
+                    return self.served(s, call, self._first_plan(s, call, callflow, speech))
+            except UNREACHABLE:
+                raise
+            except Exception:  # noqa: BLE001 - right 6: the call is recorded; a person next
+                log.exception("planning call %s failed; connecting a person", sid)
+                with self.session() as s:
+                    call = self._recorded(s, sid, caller, called, speech, callflow)
+                    return self.served(s, call, self._fault(s, call, callflow, "incoming_failed"))
         except UNREACHABLE:
             self.journal.write("call", sid, caller=caller, called=called, speech=speech)
             raise
+
+    def _recorded(
+        self, s: so.Session, sid: str, caller: str, called: str, speech: str, callflow: object
+    ) -> Call:
+        call = s.scalars(sa.select(Call).where(Call.sid == sid)).first()
+        if call is None:  # Twilio may retry a webhook; the call is recorded once
+            call = Call(sid=sid, from_number=caller, to_number=called, speech=speech,
+                        callflow=callflow.name if callflow else "")  # fmt: skip
+            s.add(call)
+            s.flush()
+        add_event(s, call, "incoming", {"from": caller, "to": called, "speech": speech})
+        return call
 
     def _first_plan(self, s: so.Session, call: Call, callflow: object | None, speech: str) -> Plan:
         if callflow is None:
@@ -155,7 +215,7 @@ class CallService:
             with self.session() as s:
                 call = find_call(s, sid)
                 callflow = self._line_named(call.callflow) or callflow
-                return self._fault(s, call, callflow, reason)
+                return self.served(s, call, self._fault(s, call, callflow, reason))
         except Exception as exc:  # noqa: BLE001 - the store may be the fault; still dial a person
             log.exception("could not record fallback for %s (%s)", sid, reason)
             if isinstance(exc, UNREACHABLE):
@@ -191,10 +251,10 @@ class CallService:
             call = find_call(s, sid)
             stored = call.next_action
             call.next_action = None
-        if stored is None:
-            log.warning("stream for %s ended without a decision; connecting a person", sid)
-            return self.fallback(sid, "stream_dropped")
-        return Plan.from_json(stored)
+            if stored is not None:
+                return self.served(s, call, Plan.from_json(stored))
+        log.warning("stream for %s ended without a decision; connecting a person", sid)
+        return self.fallback(sid, "stream_dropped")
 
     def dial_done(self, transfer_id: int, status: str, talk_s: int | None) -> Plan:
         """Record how a dial ended; try the line's fallback number once if nobody answered."""
@@ -202,32 +262,35 @@ class CallService:
             leg = s.get_one(Transfer, transfer_id)
             call = s.get_one(Call, leg.call_id)
             leg.status, leg.ended_at, leg.talk_s = status, utcnow(), talk_s
-            routed = self.floor.dispatch.dial_ended(s, call, status) if self.floor else "untracked"
-            if status in BRIDGED:
-                leg.bridged_at = leg.bridged_at or leg.created_at
-                call.outcome = "transferred"
-                return Plan((Hangup(),), reason="bridged")
-            if routed == "done":
-                return Plan((Hangup(),), reason=status)
-            callflow = self.lines.by_name(call.callflow)
-            if routed != "untracked" and routed is not None:  # the next agent, or back in line
-                again = Decision("transfer", leg.reason, team=leg.team, priority=leg.priority,
-                                 say=plans.STILL_CONNECTING)  # fmt: skip
-                return self.waiting.routed_plan(s, call, callflow, again, routed)
-            number = self.fallback_number(callflow)
-            tried = set(s.scalars(sa.select(Transfer.target).where(Transfer.call_id == call.id)))
-            if number and number not in tried:
-                decision = Decision(
-                    action="transfer",
-                    reason=leg.reason,
-                    team=leg.team,
-                    priority=leg.priority,
-                    say=plans.STILL_CONNECTING,
-                )
-                retry = self.new_transfer(s, call, decision, number, leg.whisper)
-                return plans.decision_plan(callflow, decision, number, retry.id)
-            add_event(s, call, "unanswered", {"status": status})
-            return plans.decision_plan(callflow, transfer(callflow, "unanswered"), "")
+            return self.served(s, call, self._after_dial(s, leg, call, status))
+
+    def _after_dial(self, s: so.Session, leg: Transfer, call: Call, status: str) -> Plan:
+        routed = self.floor.dispatch.dial_ended(s, call, status) if self.floor else "untracked"
+        if status in BRIDGED:
+            leg.bridged_at = leg.bridged_at or leg.created_at
+            call.outcome = "transferred"
+            return Plan((Hangup(),), reason="bridged")
+        if routed == "done":
+            return Plan((Hangup(),), reason=status)
+        callflow = self.lines.by_name(call.callflow)
+        if routed != "untracked" and routed is not None:  # the next agent, or back in line
+            again = Decision("transfer", leg.reason, team=leg.team, priority=leg.priority,
+                             say=plans.STILL_CONNECTING)  # fmt: skip
+            return self.waiting.routed_plan(s, call, callflow, again, routed)
+        number = self.fallback_number(callflow)
+        tried = set(s.scalars(sa.select(Transfer.target).where(Transfer.call_id == call.id)))
+        if number and number not in tried:
+            decision = Decision(
+                action="transfer",
+                reason=leg.reason,
+                team=leg.team,
+                priority=leg.priority,
+                say=plans.STILL_CONNECTING,
+            )
+            retry = self.new_transfer(s, call, decision, number, leg.whisper)
+            return plans.decision_plan(callflow, decision, number, retry.id)
+        add_event(s, call, "unanswered", {"status": status})
+        return plans.decision_plan(callflow, transfer(callflow, "unanswered"), "")
 
     def whisper(self, transfer_id: int) -> tuple[object, str]:
         """Return the callflow and the sentence to whisper to the answering agent."""

@@ -117,23 +117,29 @@ def call_status() -> tuple[str, int]:
 def twiml_response(sid: str, produce: Callable[[], Plan], fault: str) -> Response:
     """Render the plan `produce` returns; on bad input or any fault, the plan that dials a person.
 
-    `sid` is the call's well-formed sid, or '' when the request has none.
+    `sid` is the call's well-formed sid, or '' when the request has none. The service stores
+    the TwiML in the transaction that decided the plan (one transaction per webhook); only a
+    plan it did not store that way is logged on its own, as before.
     """
     rt = runtime()
+    urls = urls_for(sid)
     with deadline(rt.settings.webhook_store_budget_s):  # Twilio gives up at 15 s
-        try:
-            plan = produce()
-        except inputs.BadInput as exc:  # right 6: a caller is waiting, whatever Twilio sent
-            log.warning("%s for call %s: %s; connecting a person", fault, sid or "?", exc)
-            plan = rt.service.fallback(sid, fault, called=called_number())
-        except Exception:  # noqa: BLE001 - right 6: every fault still reaches a person
-            log.exception("%s for call %s; connecting a person", fault, sid or "?")
-            plan = rt.service.fallback(sid, fault, called=called_number())
-        xml = render(plan, urls_for(sid))
-        try:
-            rt.service.log_event(sid, "twiml", {"path": request.path, "xml": xml})
-        except Exception:  # noqa: BLE001 - the timeline is best effort; the caller comes first
-            log.warning("could not log TwiML for %s", sid)
+        with rt.service.serving(request.path, lambda plan: render(plan, urls)) as served:
+            try:
+                plan = produce()
+            except inputs.BadInput as exc:  # right 6: a caller is waiting, whatever Twilio sent
+                log.warning("%s for call %s: %s; connecting a person", fault, sid or "?", exc)
+                plan = rt.service.fallback(sid, fault, called=called_number())
+            except Exception:  # noqa: BLE001 - right 6: every fault still reaches a person
+                log.exception("%s for call %s; connecting a person", fault, sid or "?")
+                plan = rt.service.fallback(sid, fault, called=called_number())
+        xml = served.xml_for(plan)
+        if xml is None:
+            xml = render(plan, urls)
+            try:
+                rt.service.log_event(sid, "twiml", {"path": request.path, "xml": xml})
+            except Exception:  # noqa: BLE001 - the timeline is best effort; the caller comes first
+                log.warning("could not log TwiML for %s", sid)
     response = xml_response(xml)
     if "decision" in plan.notes:  # for operators and `voice call`; Twilio ignores it
         response.headers["X-Voice-Decision"] = json.dumps(plan.notes["decision"])
