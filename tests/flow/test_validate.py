@@ -491,3 +491,37 @@ def test_recording_needs_a_greeting_that_says_calls_are_recorded(tmp_path):
         "Hi, I'm an automated assistant; calls are recorded. Say 'agent' for a person."
     )
     assert problems(tmp_path, data)[1].errors == []
+
+
+def test_listening_rules_load_and_default_to_the_measured_values(tmp_path):
+    callflow, report = problems(
+        tmp_path, changed("listening", {"end_silence_ms": 700, "phrase_silence_ms": 400})
+    )
+    assert report.errors == []
+    assert (callflow.listening.end_silence_ms, callflow.listening.phrase_silence_ms) == (700, 400)
+    default, _ = problems(tmp_path, BASE)
+    assert (default.listening.end_silence_ms, default.listening.phrase_silence_ms) == (500, 300)
+
+
+@pytest.mark.parametrize(
+    ("listening", "key", "problem", "fix"),
+    [
+        ({"end_silence_ms": 50}, "listening.end_silence_ms", "from 200 to 3000, got 50",
+         "listening: {end_silence_ms: 500"),
+        ({"end_silence_ms": "0.5s"}, "listening.end_silence_ms", "got text '0.5s'",
+         "milliseconds"),
+        ({"phrase_silence_ms": True}, "listening.phrase_silence_ms", "whole milliseconds",
+         "milliseconds"),
+        ({"end_silence_ms": 400, "phrase_silence_ms": 600}, "listening.phrase_silence_ms",
+         "longer than end_silence_ms", "no longer than end_silence_ms"),
+        ({"end_silence": 500}, "listening.end_silence", "unknown key", "end_silence_ms"),
+        ("fast", "listening", "expected a mapping", "indent the keys"),
+    ],
+)  # fmt: skip
+def test_bad_listening_rules_name_the_file_key_and_fix(tmp_path, listening, key, problem, fix):
+    callflow, report = problems(tmp_path, changed("listening", listening))
+    assert callflow is None
+    error = next((e for e in report.errors if e.key == key), None)
+    assert error is not None, [str(e) for e in report.errors]
+    assert problem in error.problem and fix in error.fix
+    assert "line.yaml" in str(error)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -94,7 +95,9 @@ def test_the_final_comes_at_the_endpoint_after_trailing_silence(
 ):
     speech = say("영업 시간")
     speech_end = speech_spans(speech)[-1][1]
-    rec = VoskRecognizer(ko_model, grammar=grammar, endpoint_silence_ms=None)  # Vosk's own
+    rec = VoskRecognizer(  # Vosk's own endpoint: ours is off
+        ko_model, grammar=grammar, endpoint_silence_ms=None, phrase_silence_ms=None
+    )
     results = stream(rec, speech + line(silence_s))
     (at, final), *_ = [(t, r) for t, r in results if isinstance(r, Final)]
     assert final.text
@@ -126,7 +129,7 @@ def test_a_caller_who_says_nothing_gets_an_empty_final_after_about_5_seconds(ko_
 
 @pytest.mark.model
 def test_words_carry_confidences_between_0_and_1(ko_model, say, line):
-    rec = VoskRecognizer(ko_model)
+    rec = VoskRecognizer(ko_model, endpoint_silence_ms=None)  # the utterance ends at finish()
     stream(rec, say("주문 배송 조회") + line(0.3))
     final = rec.finish()
     assert final.words and final.text == " ".join(w.text for w in final.words)
@@ -199,3 +202,76 @@ def test_grammar_words_outside_the_vocabulary_are_dropped_with_one_warning(
     assert final.text == "상담원" and not final.off_grammar
     assert len(caplog.records) == 1 and "뷁뷁뷁" in caplog.records[0].getMessage()
     assert "Ignoring word missing in vocabulary" not in capfd.readouterr().err
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("end_ms", [500, 800])
+def test_our_endpointer_closes_any_words_after_the_line_is_quiet_that_long(
+    ko_model, say, line, end_ms
+):
+    audio = line(1.0) + say("사람")
+    speech_end = speech_spans(audio)[-1][1]
+    rec = VoskRecognizer(ko_model, endpoint_silence_ms=end_ms, phrase_silence_ms=None)
+    (at, final), *more = [(t, r) for t, r in stream(rec, audio + line(2.0)) if isinstance(r, Final)]
+    assert final.text and not more
+    assert speech_end + end_ms / 1000 - FRAME_S <= at <= speech_end + end_ms / 1000 + FRAME_S
+
+
+@pytest.mark.model
+def test_a_whole_grammar_phrase_closes_after_the_shorter_phrase_silence(ko_model, say, line):
+    audio = line(1.0) + say("영업 시간")
+    speech_end = speech_spans(audio)[-1][1]
+    rec = VoskRecognizer(ko_model, grammar=GRAMMAR, endpoint_silence_ms=800)
+    rec.set_endpointing(800, 300)
+    (at, final), *_ = [(t, r) for t, r in stream(rec, audio + line(2.0)) if isinstance(r, Final)]
+    assert final.text == "영업 시간" and not final.off_grammar
+    assert speech_end + 0.3 - FRAME_S <= at < speech_end + 0.8
+
+
+class ScriptedKaldi:
+    """Vosk's recognizer reduced to a script of partial results, one per 20 ms frame."""
+
+    def __init__(self, partials: list[str]):
+        self.partials, self.step, self.flushed = partials, 0, None
+
+    def AcceptWaveform(self, _pcm: bytes) -> bool:  # noqa: N802 - Vosk's names
+        self.step += 1
+        return False
+
+    def PartialResult(self) -> str:  # noqa: N802
+        return json.dumps({"partial": self.partials[min(self.step, len(self.partials)) - 1]})
+
+    def FinalResult(self) -> str:  # noqa: N802
+        self.flushed = self.step
+        return json.dumps({"text": self.partials[-1]})
+
+    def SetWords(self, _on: bool) -> None:  # noqa: N802
+        pass
+
+
+def scripted(monkeypatch, partials: list[str]) -> tuple[VoskRecognizer, ScriptedKaldi]:
+    kaldi = ScriptedKaldi(partials)
+    monkeypatch.setattr(recognizer_module.vosk, "KaldiRecognizer", lambda *_: kaldi)
+    phrases = frozenset(["안녕히 계세요", "상담원"])
+    monkeypatch.setattr(recognizer_module, "_compile_grammar", lambda *_: ("[]", phrases))
+    return VoskRecognizer(object(), grammar=list(phrases)), kaldi
+
+
+def test_a_phrase_that_is_still_changing_does_not_close_early(monkeypatch):
+    # The partial trails the audio: the line went quiet (frame 3) while the decoder still
+    # showed a phrase that turned out to be the start of something else.
+    loud, quiet = b"\xff\x7f" * 160, bytes(320)
+    partials = ["안녕히"] * 2 + ["안녕히 계세요"] * 12 + ["아니 상담원"] * 40
+    rec, kaldi = scripted(monkeypatch, partials)
+    results = [rec.accept(loud), rec.accept(loud)] + [rec.accept(quiet) for _ in range(40)]
+    final = next(r for r in results if isinstance(r, Final))
+    assert final.text == "아니 상담원"
+    assert kaldi.flushed == 2 + 25  # 500 ms of quiet: the phrase never stood 300 ms
+
+
+def test_a_phrase_that_stands_through_the_quiet_closes_after_phrase_silence(monkeypatch):
+    loud, quiet = b"\xff\x7f" * 160, bytes(320)
+    rec, kaldi = scripted(monkeypatch, ["상담원"] * 42)
+    results = [rec.accept(loud), rec.accept(loud)] + [rec.accept(quiet) for _ in range(40)]
+    assert next(r for r in results if isinstance(r, Final)).text == "상담원"
+    assert kaldi.flushed == 2 + 15  # 300 ms of quiet, the phrase unchanged all the while

@@ -9,7 +9,9 @@ from voice.calls.stream import StreamRunner, StreamStalled, Transport
 from voice.calls.turn import ListeningTurn
 from voice.errors import ModelError
 from voice.flow import decide, is_human_request, transfer
+from voice.flow.signals import only_asks_for_human, without_person_words
 from voice.runtime import Runtime
+from voice.speech.recognizer import VoskRecognizer
 from voice.speech.scripted import ScriptedRecognizer
 from voice.speech.types import StreamingRecognizer
 
@@ -34,6 +36,9 @@ def run_turn(transport: Transport, rt: Runtime, call_sid: str, stage: str, speec
             is_human_request,
             prompt_ms=int(len(prompt) * MS_PER_ULAW_BYTE) if prompt else 0,
             silence_timeout_ms=int(callflow.silence_timeout * 1000),
+            # a grammar puts any speech into the line's words: only a whole request counts
+            only_asks_for_human=only_asks_for_human if callflow.speech_grammar else None,
+            without_person_words=without_person_words if callflow.speech_grammar else None,
         )
         runner = StreamRunner(
             transport,
@@ -85,4 +90,8 @@ def _recognizer(rt: Runtime, callflow: object, speech: str) -> StreamingRecogniz
     # A simulated call may still send audio; its text swaps the recognizer when it arrives.
     if speech == "text" and not rt.speech.has_model(callflow.language):
         return ScriptedRecognizer()
-    return rt.speech.recognizer(callflow)
+    recognizer = rt.speech.recognizer(callflow)
+    if isinstance(recognizer, VoskRecognizer):  # the line's own endpoint rules (`listening:`)
+        listening = callflow.listening
+        recognizer.set_endpointing(listening.end_silence_ms, listening.phrase_silence_ms)
+    return recognizer

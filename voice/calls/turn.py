@@ -42,9 +42,19 @@ class ListeningTurn:
         silence_timeout_ms: int = 6000,
         max_utterance_ms: int = 15000,
         confirm_ms: int = 300,
+        only_asks_for_human: HumanFn | None = None,
+        without_person_words: Callable[[object, str], str] | None = None,
     ):
         self.callflow, self.context = callflow, context
         self._decide, self._is_human = decide, is_human_request
+        # Given when the recognizer is held to the line's grammar: it then puts any speech into
+        # the line's words, a person word among them ("배송 상태 알려주세요" was heard as
+        # "받 직원 영업 계세요", and a partial result showed "직원" alone mid-sentence). So
+        # partial results transfer no one: the recognizer closes a whole phrase ("상담원")
+        # after a short quiet once it stood unchanged (VoskRecognizer.phrase_silence_ms), and
+        # a request for a person is trusted from a result only when it is all the caller said.
+        self._only_human = only_asks_for_human
+        self._unasked = without_person_words
         self.prompt_ms = prompt_ms  # the greeting/prompt we are playing; silence counts after it
         self.silence_timeout_ms = silence_timeout_ms
         self.max_utterance_ms = max_utterance_ms
@@ -66,7 +76,10 @@ class ListeningTurn:
         return self.result is not None
 
     def on_partial(self, text: str, at_ms: int, source: str = "vosk") -> None:
-        """Note words heard so far; a request for a person transfers at once."""
+        """Note words heard so far; a request for a person held `confirm_ms` transfers.
+
+        Not on a line held to its grammar, where a partial is a guess (see __init__).
+        """
         if self.done or not text or text == self._partial:
             return
         self._partial = text
@@ -75,7 +88,7 @@ class ListeningTurn:
             self._speech_start = at_ms
             self.barged_in = at_ms < self.prompt_ms
         self._source = source
-        if not self._is_human(self.callflow, text):
+        if self._only_human is not None or not self._is_human(self.callflow, text):
             self._human_since = None
         elif self._human_since is None:
             self._human_since = at_ms
@@ -90,7 +103,12 @@ class ListeningTurn:
             return
         self._last_change = self._last_change or at_ms
         utterance = Utterance(text=final.text, confidence=final.confidence, words=final.words)
-        self._finish(utterance, source, at_ms)
+        guessed = (
+            final.off_grammar
+            and self._only_human is not None
+            and not self._only_human(self.callflow, final.text)
+        )
+        self._finish(utterance, source, at_ms, self._without_person_words(utterance, guessed))
 
     def on_dtmf(self, digit: str, at_ms: int) -> None:
         """Any key reaches a person (right 3)."""
@@ -126,11 +144,32 @@ class ListeningTurn:
             heard = self._heard or Utterance(text=self._partial)
             self.result = TurnResult(decision, heard, "none", self._last_change, at_ms)
 
+    def _without_person_words(self, utterance: Utterance, guessed: bool) -> Utterance:
+        """Return what to decide on: a grammar's guessed person and team words left out.
+
+        The caller still reaches a person when the rest is unsure (an off-grammar result has
+        confidence 0), but as not understood, and with the topic the other words may name.
+        """
+        if not guessed or self._unasked is None:
+            return utterance
+        text = self._unasked(self.callflow, utterance.text)
+        if text == utterance.text:
+            return utterance
+        left = text.split()
+        words = []
+        for word in utterance.words:  # the words kept, in order
+            if left and word.text == left[0]:
+                words.append(word)
+                left.pop(0)
+        return Utterance(text=text, confidence=utterance.confidence, words=tuple(words))
+
     def _confirm_human(self, at_ms: int) -> None:
         if self._human_since is not None and at_ms - self._human_since >= self.confirm_ms:
             self._finish(Utterance(text=self._partial), self._source, at_ms)
 
-    def _finish(self, utterance: Utterance, source: str, at_ms: int) -> None:
+    def _finish(
+        self, utterance: Utterance, source: str, at_ms: int, decide_on: Utterance | None = None
+    ) -> None:
         self._heard = utterance
-        decision = self._decide(self.callflow, utterance, self.context)
+        decision = self._decide(self.callflow, decide_on or utterance, self.context)
         self.result = TurnResult(decision, utterance, source, self._last_change, at_ms)

@@ -105,6 +105,19 @@ class Survey:
     thanks: str = "Thank you for rating us."
 
 
+@dataclass(frozen=True)
+class Listening:
+    """When a caller's turn is over (`listening:`): quiet after their words, in ms.
+
+    `end_silence_ms` closes any utterance; `phrase_silence_ms` closes one that is exactly a
+    phrase of the line's grammar (with `speech: {grammar: true}`). Shorter is faster, but a
+    caller who pauses that long mid-sentence is cut off.
+    """
+
+    end_silence_ms: int = 500
+    phrase_silence_ms: int = 300
+
+
 @dataclass(frozen=True, eq=False)
 class Callflow:
     """One phone line's behaviour, loaded from callflows/*.yaml."""
@@ -135,6 +148,7 @@ class Callflow:
     # Limit recognition to this callflow's phrases: far more accurate for a small line, but
     # anything else is heard as the nearest phrase, so the recognizer marks off-grammar results.
     speech_grammar: bool = False
+    listening: Listening = field(default_factory=Listening)
     # Values that look like long digit strings but are needed (order numbers): kept unredacted.
     privacy_keep: tuple[str, ...] = ()
     # Days a call's words, recordings and caller number are kept; None: settings.retention_days.

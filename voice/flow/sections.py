@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from voice.flow import checks
 from voice.flow.lexicon import TOPICS, Lexicon
-from voice.flow.model import GENERAL, Escalation, Intent, Survey, Switch, Team
+from voice.flow.model import GENERAL, Escalation, Intent, Listening, Survey, Switch, Team
 from voice.flow.report import KeyPath, Report
 from voice.flow.templates import LOOKUP_FIELDS, template_problems
 from voice.flow.text import normalise
@@ -269,3 +269,45 @@ def check_duplicates(report: Report, lex: Lexicon, sections: dict[str, dict]) ->
                 elif key in owners:
                     report.warn(path, f"{example!r} is given twice", "remove the repeat")
                 owners.setdefault(key, (kind, name))
+
+
+LISTENING_KEYS = ("end_silence_ms", "phrase_silence_ms")
+LISTENING_BOUNDS = (200, 3000)  # ms: below, callers are cut off between words; above, Vosk's own
+_LISTENING_FIX = (
+    "write the quiet in milliseconds, e.g. `listening: {end_silence_ms: 500, "
+    "phrase_silence_ms: 300}`, or remove the key for these defaults"
+)
+
+
+def build_listening(report: Report, raw: object) -> Listening:
+    """Return when a caller's turn is over (`listening: {end_silence_ms, phrase_silence_ms}`)."""
+    if raw is None:
+        return Listening()
+    body = checks.mapping(report, raw, ("listening",))
+    if body is None:
+        return Listening()
+    checks.unknown_keys(report, body, LISTENING_KEYS, ("listening",))
+    low, high = LISTENING_BOUNDS
+    values = {}
+    for key in LISTENING_KEYS:
+        if key not in body:
+            continue
+        value = body[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            got = f"text {value!r}" if isinstance(value, str) else repr(value)
+            report.error(
+                ("listening", key),
+                f"expected whole milliseconds from {low} to {high}, got {got}",
+                _LISTENING_FIX,
+            )
+        else:
+            values[key] = value
+    listening = Listening(**values)
+    if listening.phrase_silence_ms > listening.end_silence_ms:
+        report.error(
+            ("listening", "phrase_silence_ms"),
+            f"is longer than end_silence_ms ({listening.phrase_silence_ms} > "
+            f"{listening.end_silence_ms}), so it would never apply",
+            "make phrase_silence_ms no longer than end_silence_ms",
+        )
+    return listening

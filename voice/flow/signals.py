@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from voice.flow.lexicon import TOPICS, Lexicon
 from voice.flow.shape import is_vague
-from voice.flow.text import PhraseSet, Text, near
+from voice.flow.text import PhraseSet, Text, near, normalise
 
 SHORT = 4  # words; mishearings of "agent" only count in an utterance this short
 
@@ -38,6 +38,10 @@ class Signals:
         self._courtesy = frozenset(lex.courtesy | closing_words)
         # Words that may stand around a bare "someone" / "zero" and still mean "a person".
         self._padding = frozenset(lex.stopwords | lex.courtesy)
+        # What a request for a person and nothing else is made of, besides padding and "no".
+        asking = lex.human + tuple(human_words) + lex.human_short
+        self._asking_subs = sorted({_compact(p.rstrip("*")) for p in asking}, key=len, reverse=True)
+        self._asking_padding = self._padding | closing_words
         self._closing_subs = sorted(
             (_compact(p) for p in lex.closing + tuple(lex.courtesy)), key=len, reverse=True
         )
@@ -64,6 +68,31 @@ class Signals:
             if hit.start < 0 or all(t in self._padding for t in rest):
                 return hit.phrase
         return None
+
+    def only_asks_for_human(self, text: Text) -> bool:
+        """Return True when the words ask for a person and say nothing else ("아니 상담원").
+
+        A recognizer held to a line's grammar puts any speech into the line's words, a person
+        word among them ("배송 상태 알려주세요" came out as "받 직원 영업 계세요"); a request
+        for a person is trusted from it only when it is the whole utterance.
+        """
+        if self.asks_for_human(text, partial=True) is None:
+            return False
+        rest = [t for t in text.tokens if t not in self._asking_padding]
+        if self.lex.unspaced:  # each word, less its person words, is padding ("연결해": 해)
+            return all(self._unasked(t) in self._asking_padding | {""} for t in rest)
+        subs = set(self._asking_subs)
+        return all(t in subs for t in rest) or self._asking_subs_cover(rest)
+
+    def _unasked(self, token: str) -> str:
+        for sub in self._asking_subs:
+            token = token.replace(sub, "")
+        return token
+
+    def _asking_subs_cover(self, tokens: list[str]) -> bool:
+        """Return True when the tokens are only the words of person phrases ("a person")."""
+        words = {w for sub in self.lex.human + self.lex.human_short for w in sub.split()}
+        return all(t in words for t in tokens)
 
     def frustrated(self, text: Text) -> str | None:
         """Return the words that showed frustration, or None."""
@@ -93,3 +122,27 @@ class Signals:
 
 def _compact(phrase: str) -> str:
     return "".join(phrase.casefold().split())
+
+
+def only_asks_for_human(callflow: object, said: str) -> bool:
+    """Return True when recognized text is a request for a person and nothing else."""
+    return callflow.signals.only_asks_for_human(normalise(said, callflow.lexicon))
+
+
+def without_person_words(callflow: object, said: str) -> str:
+    """Return recognized words less those that ask for a person or name one of its teams.
+
+    For a result the grammar guessed: "직원 케어 고객 케어" is decided as "케어", not as a
+    request for the team "고객 케어".
+    """
+    lex, signals = callflow.lexicon, callflow.signals
+    kept = [w for w in said.split() if signals.asks_for_human(normalise(w, lex), True) is None]
+    names = sorted((n.split() for n in callflow.team_names_by_phrase), key=len, reverse=True)
+    out: list[str] = []
+    for word in kept:
+        out.append(word)
+        for name in names:
+            if name and [w.casefold() for w in out[-len(name) :]] == [n.casefold() for n in name]:
+                del out[-len(name) :]
+                break
+    return " ".join(out)

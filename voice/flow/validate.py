@@ -38,6 +38,7 @@ TOP_KEYS = (
     "repeat_caller",
     "human_words",
     "speech",
+    "listening",
     "privacy",
     "retention_days",
     "survey",
@@ -208,6 +209,7 @@ def _options(report: Report, data: dict, path: Path, teams: dict) -> dict:
         said = checks.string_list(report, data["out_of_scope"], ("out_of_scope",), "utterances")
         opts["out_of_scope"] = tuple(said)
     opts["speech_grammar"] = _speech(report, data.get("speech"))
+    opts["listening"] = sections.build_listening(report, data.get("listening"))
     opts["privacy_keep"] = _privacy(report, data.get("privacy"))
     if data.get("retention_days") is not None:
         opts["retention_days"] = checks.whole_number(

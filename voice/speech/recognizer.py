@@ -39,6 +39,12 @@ _NUMBER = re.compile(r"^\[(\d+)\]$")
 _READING = re.compile(r"^\((.+)\)$")
 _PUNCTUATION = ".,!?;:\"'“”‘’"
 
+# Our endpointer's defaults (ms of quiet line after words), measured with bench/call_bench.py
+# on the Korean line: Vosk's own endpoint (about 1 s) made end of speech → decision 977 ms p50.
+# espeak's pauses inside an utterance are at most 60 ms, people's between words 150-400 ms.
+END_SILENCE_MS = 500
+PHRASE_SILENCE_MS = 300  # the words so far are exactly one of the grammar's phrases
+
 _models: dict[Path, vosk.Model] = {}
 _models_lock = threading.Lock()
 
@@ -134,12 +140,16 @@ class VoskRecognizer:
 
     `accept` returns a Final at Vosk's endpoint (trailing silence after speech, or about
     5 s with no speech at all, which gives a Final with empty text), a Partial when the words
-    heard so far changed, else None. Vosk's free-form endpoint can wait 1.5 s or more after
-    speech, or not fire at all on a quiet line, so once words were heard and the line has been
-    quiet (an energy gate) for `endpoint_silence_ms`, the utterance is closed anyway.
+    heard so far changed, else None. Vosk's endpoint waits about 1 s after speech (its rules
+    are fixed in the model's conf/model.conf; vosk 0.3.45 has no SetEndpointerDelays), or
+    does not fire at all on a quiet line. So our own endpointer closes the utterance once
+    words were heard and the line has been quiet (an energy gate) for `endpoint_silence_ms`,
+    or, with a grammar, for only `phrase_silence_ms` when the words so far are exactly one of
+    its phrases: the caller has said something whole, and more quiet adds nothing.
 
-    With a grammar, only its phrases can be recognised; a Final whose words are not exactly
-    one phrase is marked `off_grammar` (confidence 0).
+    With a grammar, only its words can be recognised (Vosk lets them follow each other in any
+    order); a Final whose words are not exactly one phrase is marked `off_grammar`
+    (confidence 0).
     """
 
     def __init__(
@@ -147,10 +157,12 @@ class VoskRecognizer:
         model: vosk.Model,
         sample_rate: int = 8000,
         grammar: Sequence[str] | None = None,
-        endpoint_silence_ms: int | None = 1200,
+        endpoint_silence_ms: int | None = END_SILENCE_MS,
+        phrase_silence_ms: int | None = PHRASE_SILENCE_MS,
     ):
         self.sample_rate = sample_rate
         self.endpoint_silence_ms = endpoint_silence_ms
+        self.phrase_silence_ms = phrase_silence_ms
         self._phrases: frozenset[str] | None = None
         if grammar:
             grammar_json, self._phrases = _compile_grammar(model, tuple(grammar))
@@ -159,6 +171,7 @@ class VoskRecognizer:
             self._rec = vosk.KaldiRecognizer(model, sample_rate)
         self._rec.SetWords(True)
         self._partial = ""
+        self._same_ms = 0.0  # how long the partial result has stood unchanged
         self._quiet_ms: float | None = None  # quiet since the caller last spoke; None: not yet
 
     def accept(self, pcm16: bytes) -> Result | None:
@@ -166,16 +179,34 @@ class VoskRecognizer:
         if self._rec.AcceptWaveform(pcm16):
             return self._final(self._rec.Result())
         text = clean_text(json.loads(self._rec.PartialResult())["partial"])
+        frame_ms = 1000 * len(pcm16) / (2 * self.sample_rate)
         changed = text != self._partial
         self._partial = text
+        self._same_ms = 0.0 if changed else self._same_ms + frame_ms
         if is_speech(pcm16):
             self._quiet_ms = 0.0
         elif self._quiet_ms is not None:
-            self._quiet_ms += 1000 * len(pcm16) / (2 * self.sample_rate)
-        limit, quiet = self.endpoint_silence_ms, self._quiet_ms
-        if text and limit is not None and quiet is not None and quiet >= limit:
+            self._quiet_ms += frame_ms
+        if self._heard_all(text):
             return self.finish()
         return Partial(text) if text and changed else None
+
+    def set_endpointing(self, end_silence_ms: int | None, phrase_silence_ms: int | None) -> None:
+        """Set the quiet that closes an utterance: after any words, after a whole phrase."""
+        self.endpoint_silence_ms, self.phrase_silence_ms = end_silence_ms, phrase_silence_ms
+
+    def _heard_all(self, text: str) -> bool:
+        """Return True when the quiet after the caller's words says the utterance is over."""
+        quiet, end, phrase = self._quiet_ms, self.endpoint_silence_ms, self.phrase_silence_ms
+        if not text or quiet is None:
+            return False
+        if end is not None and quiet >= end:
+            return True
+        # Vosk's partial result trails the audio by a decoding chunk or two, and a phrase can
+        # be the start of what the caller is still saying ("안녕히 계세요" came before "아니
+        # 상담원"): a whole phrase closes early only once it too has stood unchanged that long.
+        whole = self._phrases is not None and text in self._phrases
+        return whole and phrase is not None and min(quiet, self._same_ms) >= phrase
 
     def finish(self) -> Final:
         """Flush the utterance in progress and return it; the recognizer stays usable."""
