@@ -90,13 +90,17 @@ def drop(name: str) -> None:
     admin.dispose()
 
 
-def gunicorn(port: int, env: dict[str, str], log: Path, *app: str) -> subprocess.Popen:
-    """Start gunicorn with the deploy config (2 gthread workers x 32 threads)."""
+def gunicorn(port: int, env: dict[str, str], log: Path, code: str, *app: str) -> subprocess.Popen:
+    """Start gunicorn with the deploy config (2 gthread workers x 32 threads) in `code`.
+
+    gunicorn puts its working directory first on sys.path: that tree's `voice` is served.
+    """
     env = {**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "THREADS": "32"}
-    command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py"]
+    config = str(ROOT / "deploy/gunicorn.conf.py")
+    command = [str(Path(sys.executable).parent / "gunicorn"), "-c", config]
     return subprocess.Popen(
         [*command, *app],
-        cwd=ROOT,
+        cwd=code or ROOT,
         env=env,
         stdout=subprocess.DEVNULL,  # the access log: both servers write it, neither is read
         stderr=log.open("w"),
@@ -243,8 +247,8 @@ def main() -> None:
         "FALLBACK_NUMBER": "+15005550199",
         "LOG_LEVEL": "WARNING",
     }
-    service = gunicorn(service_port, env, home / "service.log")
-    bare = gunicorn(bare_port, dict(os.environ), home / "bare.log",
+    service = gunicorn(service_port, env, home / "service.log", code)
+    bare = gunicorn(bare_port, dict(os.environ), home / "bare.log", "",
                     "--pythonpath", str(ROOT / "bench"), "webhook_bench:bare_app()")  # fmt: skip
     try:
         wait_up(service_port, service, home / "service.log")
