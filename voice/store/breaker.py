@@ -1,7 +1,7 @@
 """Fail fast while the database is down, so a webhook spends its 15 s on one try, not five.
 
-A blackholed database costs each attempt its full connect or statement timeout. One webhook
-touches the store several times (record the call, fall back, log the TwiML), so after one
+A blackholed database costs each attempt its full connect or statement timeout. A webhook that
+fails touches the store again (fall back to a person, log the TwiML sent), so after one
 attempt fails for a connection reason the breaker stays open for a few seconds, and every
 attempt in that window fails at once. The caller still reaches a person through the fallback
 plan, and the journal keeps what could not be written.
