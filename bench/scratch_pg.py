@@ -18,3 +18,14 @@ def fresh_database(url: str) -> bool:
         return False
     finally:
         admin.dispose()
+
+
+def drop_database(url: str) -> None:
+    """Drop the database `url` names, closing its connections."""
+    target = sa.engine.make_url(url)
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

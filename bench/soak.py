@@ -30,7 +30,9 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "faults"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+import scratch_pg  # noqa: E402 - beside this script
 from proxy import FaultProxy  # noqa: E402
 
 from voice.sim.caller import Utter  # noqa: E402
@@ -62,21 +64,11 @@ class TimedTwilio(FakeTwilio):
 
 
 def fresh_database(name: str) -> str:
-    admin = sa.create_engine(sa.engine.make_url(PG), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
     url = sa.engine.make_url(PG).set(database=name).render_as_string(hide_password=False)
+    if not scratch_pg.fresh_database(url):
+        raise SystemExit(f"no PostgreSQL answers at {PG}")
     Database(url).upgrade()
     return url
-
-
-def drop_database(name: str) -> None:
-    admin = sa.create_engine(sa.engine.make_url(PG), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def free_port() -> int:
@@ -223,7 +215,7 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
         proxy.close()
-        drop_database(name)
+        scratch_pg.drop_database(url)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from scratch_pg import fresh_database  # noqa: E402 - beside this script
 from twilio.request_validator import RequestValidator  # noqa: E402
 
 from voice.sim import media as sim_media  # noqa: E402
@@ -202,14 +204,8 @@ def korean_lines(folder: Path) -> None:
 
 def own_database(url: str) -> str:
     """Create the PostgreSQL database `url` names, afresh; return the URL."""
-    import sqlalchemy as sa
-
-    target = sa.engine.make_url(url)
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
+    if not fresh_database(url):
+        raise SystemExit(f"no PostgreSQL answers for {url}; pass --database-url sqlite")
     return url
 
 
