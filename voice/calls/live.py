@@ -47,6 +47,7 @@ def run_turn(transport: Transport, rt: Runtime, call_sid: str, stage: str, speec
             allow_simulated_speech=speech == "text",
             idle_timeout_s=rt.settings.stream_idle_timeout_s,
             max_s=rt.settings.stream_max_s,
+            gate_speech=rt.settings.vad_gating,
         )
         result = runner.run()
         rt.service.finish_turn(call_sid, stage, result)
