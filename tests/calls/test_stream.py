@@ -1,7 +1,5 @@
 """StreamRunner: decoding off the socket thread, keys at once, faults surface to the caller path."""
 
-import queue
-
 import pytest
 
 from voice.calls.events import Audio, Dtmf, SimulatedSpeech, StreamStopped
@@ -11,29 +9,9 @@ from voice.flow.types import CallerContext, Decision
 from voice.speech.scripted import ScriptedRecognizer
 from voice.speech.types import Final, Partial
 
+from tests_support import ListTransport
+
 FRAME = b"\x00" * 320
-
-
-class ListTransport:
-    """Feeds a fixed list of events, then times out; records what the runner sends back."""
-
-    def __init__(self, events):
-        self.events = queue.Queue()
-        for event in events:
-            self.events.put(event)
-        self.cleared = 0
-
-    def receive(self, timeout):
-        try:
-            return self.events.get(timeout=timeout)
-        except queue.Empty:
-            return None
-
-    def play(self, ulaw, mark):
-        pass
-
-    def clear(self):
-        self.cleared += 1
 
 
 def decide(_cf, utterance, _ctx):

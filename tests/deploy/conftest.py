@@ -31,6 +31,7 @@ from voice.store.demo import seed_customers
 from voice.telephony.rest import PublicBase, make_call_control
 
 from conftest import AUTH_TOKEN, FALLBACK, ROOT, drop_postgres_database, fresh_postgres_database
+from tests_support import write_open_callflows
 
 DEPLOY = ROOT / "deploy"
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
@@ -121,16 +122,6 @@ class Cluster:
         return "\n".join(f"--- {p.name}\n{p.text()[-6000:]}" for p in servers)
 
 
-def _open_callflows(folder: Path) -> Path:
-    """Write the demo line open around the clock, so people answer whatever the time is."""
-    folder.mkdir()
-    demo = (ROOT / "callflows" / "acme-outfitters.yaml").read_text()
-    opened = re.sub(r"(?m)^  hours: .*$", "  hours: {mon-sun: 24h}", demo)
-    assert opened != demo, "the demo callflow's hours line moved; update this fixture"
-    (folder / "acme-outfitters.yaml").write_text(opened)
-    return folder
-
-
 def _start(name: str, args: list[str], env: dict[str, str], cwd: Path) -> Process:
     log = cwd / f"{name}.log"
     # a file, not a pipe: nobody reads a pipe while the test runs, and a full one blocks
@@ -195,7 +186,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         TWILIO_REST="fake",
         SIMULATED_SPEECH="true",
         HOUSEKEEPING="false",
-        CALLFLOWS_DIR=str(_open_callflows(home / "callflows")),
+        CALLFLOWS_DIR=str(write_open_callflows(home / "callflows")),
         MODELS_DIR=str(home / "models"),
         FALLBACK_NUMBER=FALLBACK,
         VAR_DIR=str(home / "var"),

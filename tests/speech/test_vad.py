@@ -1,7 +1,5 @@
 """Voice activity gating: silence is not decoded, speech is fed whole, with its start."""
 
-import queue
-
 import pytest
 
 from voice.calls.events import Audio
@@ -14,6 +12,7 @@ from voice.speech.recognizer import VoskRecognizer
 from voice.speech.vad import SpeechGate, WebRtcVad
 
 from conftest import DATA  # tests/ is on sys.path (pyproject: pythonpath)
+from tests_support import ListTransport
 
 CLIPS = ["영업 시간", "상담원", "사람", "주문 배송 조회", "배송 상태 알려주세요", "감사합니다"]
 QUIET, LOUD = b"q" * 320, b"L" * 320  # stand-ins judged by `marked`
@@ -109,25 +108,6 @@ class Recording:
         return self.inner.finish()
 
 
-class Frames:
-    def __init__(self, audio):
-        self.events = queue.Queue()
-        for index, frame in enumerate(frames(audio)):
-            self.events.put(Audio(frame, 20 * index))
-
-    def receive(self, timeout):
-        try:
-            return self.events.get(timeout=timeout)
-        except queue.Empty:
-            return None
-
-    def play(self, ulaw, mark):
-        pass
-
-    def clear(self):
-        pass
-
-
 def heard(model, grammar, audio, gate_speech):
     """Run one listening turn over a call's audio; return what it decided on and the feed."""
     turn = ListeningTurn(
@@ -138,7 +118,12 @@ def heard(model, grammar, audio, gate_speech):
         prompt_ms=4000,
     )
     recognizer = Recording(VoskRecognizer(model, grammar=grammar))
-    result = StreamRunner(Frames(audio), turn, recognizer, gate_speech=gate_speech).run()
+    result = StreamRunner(
+        ListTransport([Audio(f, 20 * i) for i, f in enumerate(frames(audio))]),
+        turn,
+        recognizer,
+        gate_speech=gate_speech,
+    ).run()
     return result.utterance.text, b"".join(recognizer.fed), result.decided_ms
 
 

@@ -6,8 +6,7 @@ import pytest
 
 from voice.users import create_user
 
-from conftest import ROOT
-from tests_support import CHROMIUM
+from tests_support import CHROMIUM, write_open_callflows
 
 PASSWORD = "correct horse battery"
 
@@ -23,13 +22,7 @@ def _csrf_token(html: str) -> str:
 @pytest.fixture
 def open_callflows(tmp_path):
     """Return a callflows folder with the demo line open around the clock, so people answer."""
-    folder = tmp_path / "callflows"
-    folder.mkdir()
-    demo = (ROOT / "callflows" / "acme-outfitters.yaml").read_text()
-    opened = re.sub(r"(?m)^  hours: .*$", "  hours: {mon-sun: 24h}", demo)
-    assert opened != demo, "the demo callflow's hours line moved; update this fixture"
-    (folder / "acme-outfitters.yaml").write_text(opened)
-    return folder
+    return write_open_callflows(tmp_path / "callflows")
 
 
 @pytest.fixture
