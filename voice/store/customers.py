@@ -1,8 +1,9 @@
-"""Import customers from CSV: every row checked first, and nothing written if any row is wrong.
+"""Customers as CSV: export them, and import a file with every row checked before any is written.
 
 All-or-nothing on purpose: an admin fixes the listed rows and imports the same file again,
 rather than untangling which half went in. A phone number already stored updates that
-customer (name and email), so re-importing a corrected file is safe.
+customer (name and email), so re-importing a corrected file is safe. An exported file is in
+the import's format, so it imports back unchanged (its spreadsheet guard is taken off again).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -21,6 +23,29 @@ COLUMNS = ("phone", "name", "email")
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SPACING = re.compile(r"[\s().-]")  # how people write numbers: "+1 (512) 555-0100"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
+
+
+def guarded(text: str) -> str:
+    """Return a cell a spreadsheet shows as text: a leading ' before what looks like a formula."""
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def unguarded(text: str) -> str:
+    """Return a cell with the ' that `guarded` (or a spreadsheet) put before a formula taken off."""
+    return (
+        text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS) else text
+    )
+
+
+def customers_csv(customers: Iterable[Customer]) -> str:
+    """Return customers as CSV in the import's format (phone,name,email), formulas defused."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for customer in customers:
+        writer.writerow([guarded(getattr(customer, c) or "") for c in COLUMNS])
+    return out.getvalue()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +86,8 @@ def import_customers(session: so.Session, csv_text: str) -> ImportReport:
     first_seen: dict[str, int] = {}
     for line, raw in enumerate(reader, start=2):  # line 1 is the header
         report.rows += 1
-        row = _check_row(report, line, {k.strip().lower(): (v or "") for k, v in raw.items() if k})
+        cells = {k.strip().lower(): unguarded(v or "") for k, v in raw.items() if k}
+        row = _check_row(report, line, cells)
         if row is None:
             continue
         phone, name, email = row
