@@ -56,6 +56,30 @@ def text(report: Report, mapping: dict, key: str, path: KeyPath, required: bool 
     return value.strip()
 
 
+def title(report: Report, mapping: dict, path: KeyPath, longest: int = 60) -> str:
+    """Return an optional display title: one line of text, at most `longest` characters."""
+    value = mapping.get("title")
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        got = "empty text" if isinstance(value, str) else type_name(value)
+        report.error(
+            (*path, "title"),
+            f"expected a title in words, got {got}",
+            'write what admins should read, e.g. `title: "Order status"`, or remove the key',
+        )
+        return ""
+    shown = " ".join(value.split())
+    if len(shown) > longest:
+        report.error(
+            (*path, "title"),
+            f"is {len(shown)} characters long; titles are at most {longest}",
+            "shorten it to a few words; it heads table rows and the agent's screen",
+        )
+        return ""
+    return shown
+
+
 def mapping(report: Report, value: object, path: KeyPath, required: bool = False) -> dict | None:
     """Return the value when it is a mapping (None counts as empty), else record a problem."""
     if value is None:

@@ -55,6 +55,7 @@ class Team:
     name: str = ""
     target: str = ""
     default: bool = False
+    title: str = ""  # what admins and agents read (flow.titles); '' = the name, else the key
 
     @property
     def display_name(self) -> str:
@@ -72,6 +73,7 @@ class Intent:
     lookup: str | None = None
     to_people: bool = False  # the admin sent it to people: transfer with the intent recorded
     team: str | None = None  # where it goes when sent to people; None = the default team
+    title: str = ""  # what admins and agents read (flow.titles); '' = the key in words
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Escalation:
     team: str
     priority: Priority = "high"
     topics: tuple[str, ...] = ()  # built-in sensitive topics this escalation takes
+    title: str = ""  # what admins and agents read (flow.titles); '' = the key in words
 
 
 @dataclass(frozen=True)

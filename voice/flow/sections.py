@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from voice.flow import checks
+from voice.flow import checks, titles
 from voice.flow.lexicon import TOPICS, Lexicon
 from voice.flow.model import GENERAL, Escalation, Intent, Listening, Survey, Switch, Team
 from voice.flow.report import KeyPath, Report
 from voice.flow.templates import LOOKUP_FIELDS, template_problems
 from voice.flow.text import normalise
 
-TEAM_KEYS = ("default", "target", "name")
-INTENT_KEYS = ("examples", "answer", "lookup", "to_people", "team")
-ESCALATION_KEYS = ("examples", "team", "priority", "topics")
+TEAM_KEYS = ("default", "target", "name", "title")
+INTENT_KEYS = ("title", "examples", "answer", "lookup", "to_people", "team")
+ESCALATION_KEYS = ("title", "examples", "team", "priority", "topics")
 SWITCH_KEYS = ("enabled", "team")
 SURVEY_KEYS = ("enabled", "question", "thanks")
 PRIORITIES = ("urgent", "high", "normal")
@@ -50,6 +50,7 @@ def build_teams(report: Report, raw: object) -> tuple[dict[str, Team], str]:
             name=checks.text(report, body, "name", path),
             target=where,
             default=checks.boolean(report, body, "default", path, False),
+            title=checks.title(report, body, path),
         )
     return teams, _default_team(report, teams)
 
@@ -102,6 +103,7 @@ def build_intents(report: Report, data: dict, teams: dict[str, Team]) -> dict[st
             lookup=_lookup(report, body, path),
             to_people=checks.boolean(report, body, "to_people", path, False),
             team=_team_ref(report, body.get("team"), (*path, "team"), teams),
+            title=checks.title(report, body, path),
         )
     return intents
 
@@ -164,6 +166,7 @@ def build_escalations(
             team=_team_ref(report, body.get("team"), (*path, "team"), teams) or default_team,
             priority=_priority(report, body.get("priority", "high"), (*path, "priority")),
             topics=_topics(report, body.get("topics"), (*path, "topics")),
+            title=checks.title(report, body, path),
         )
     return escalations
 
@@ -243,6 +246,21 @@ def build_survey(report: Report, raw: object, language: str) -> Survey:
         )
     given = {k: v for k, v in texts.items() if v}
     return Survey(enabled=enabled, **given)
+
+
+def check_titles(report: Report, line: dict[str, dict]) -> None:
+    """Record a title shown for two intents (or escalations, or teams): admins could not tell."""
+    for kind, items in line.items():
+        seen: dict[str, str] = {}
+        for key, item in items.items():
+            shown = titles.title_of(item)
+            other = seen.setdefault(shown.casefold(), key)
+            if other != key:
+                report.error(
+                    (kind, key, "title"),
+                    f"{shown!r} is also the title of {kind}.{other}",
+                    f"give each of the {kind} its own `title:`",
+                )
 
 
 def check_duplicates(report: Report, lex: Lexicon, sections: dict[str, dict]) -> None:

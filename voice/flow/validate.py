@@ -70,6 +70,7 @@ def build_callflow(data: object, report: Report, path: Path) -> Callflow | None:
     escalations = sections.build_escalations(report, data.get("escalations"), teams, default_team)
     sections.check_answers(report, intents, business.hours.given)
     sections.check_duplicates(report, lex, {"intents": intents, "escalations": escalations})
+    sections.check_titles(report, {"intents": intents, "escalations": escalations, "teams": teams})
     texts = _texts(report, data, lex, business.name)
     options = _options(report, data, path, teams)
     _honest_greeting(report, texts.get("greeting", ""), lex, options.get("recording", False))
