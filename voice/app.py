@@ -63,9 +63,16 @@ def readiness(rt: Runtime) -> dict:
     database = rt.db.ping()
     if not database:
         problems.append("database unreachable: calls still reach a person via the fallback")
+    redis = _redis_state(rt)
+    if redis.startswith("unreachable"):
+        problems.append(
+            f"Redis {redis}: consoles and the floor page miss live updates from other workers "
+            "(calls still route). Fix: start Redis or correct REDIS_URL"
+        )
     return {
         "status": "ok" if not problems else "degraded",
         "database": "ok" if database else "unreachable",
+        "redis": redis,
         "callflows": rt.lines.names,
         "speech": speech,
         "understanding": understanding,
@@ -73,6 +80,14 @@ def readiness(rt: Runtime) -> dict:
         or all(rt.lines.by_name(n).fallback_number for n in rt.lines.names),
         "problems": problems,
     }
+
+
+def _redis_state(rt: Runtime) -> str:
+    """Return "ok", "not used" (one process, no REDIS_URL) or "unreachable (why)"."""
+    if not rt.settings.redis_url:
+        return "not used"
+    problem = rt.bus.problem()
+    return f"unreachable ({problem})" if problem else "ok"
 
 
 def _speech_problems(status: dict[str, dict[str, str]]) -> list[str]:

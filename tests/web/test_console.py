@@ -64,7 +64,7 @@ def test_a_transferred_call_shows_who_called_what_they_said_why_and_flags(app, a
     page = available.get("/console/").text
     assert "Maria Lopez" in page and MARIA in page
     assert "someone used my card for a charge i never made" in page
-    assert "fraud (sensitive topic)" in page
+    assert "Fraud: always handled by a person" in page
     assert 'class="flag"' in page
     assert "priority-urgent" in page
     assert "Waited" in page and "Calls in the last 30 days" in page
@@ -173,10 +173,22 @@ def test_a_callback_cannot_be_started_twice(app, available, post_form, db):
     assert "already being dialled or is done" in available.get("/console/").text
 
 
-def test_a_login_without_an_agent_profile_is_told_how_to_get_one(admin_client):
-    response = admin_client.get("/console/")
+def test_an_agent_login_without_an_agent_profile_is_told_how_to_get_one(client, make_user, log_in):
+    make_user("nia", "agent", "Nia New")
+    log_in(client, "nia")
+    response = client.get("/console/")
     assert response.status_code == 404
     assert "no agent profile" in response.text
+
+
+def test_an_admin_without_an_agent_profile_is_sent_to_the_floor(admin_client):
+    response = admin_client.get("/console/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/admin/floor")
+    floor = admin_client.get("/admin/floor")
+    assert floor.status_code == 200
+    assert "no console of your own" in floor.text
+    assert admin_client.get("/console/state").status_code == 404  # data: no redirect
 
 
 def test_a_wrap_up_can_ask_the_caller_for_a_text_survey(app, available, db, csrf_of):

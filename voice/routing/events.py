@@ -36,6 +36,9 @@ class Bus(Protocol):
     def listen(self, channels: list[str], timeout_s: float = 15.0) -> Iterator[dict | None]:
         """Yield events from `channels`; yield None after `timeout_s` of quiet (a keep-alive)."""
 
+    def problem(self) -> str | None:
+        """Return why events cannot reach other workers now, or None when they can."""
+
 
 class LocalBus:
     """In-process bus: one bounded queue per listener."""
@@ -53,6 +56,10 @@ class LocalBus:
                 q.put_nowait({**event, "channel": channel})
             except queue.Full:  # a stalled browser must never stall the call that published
                 log.warning("a console listener is %d events behind; dropping one", q.maxsize)
+
+    def problem(self) -> str | None:
+        """Return what is wrong with the bus (nothing: it lives in this process)."""
+        return None
 
     def listen(self, channels: list[str], timeout_s: float = 15.0) -> Iterator[dict | None]:
         """Yield events for `channels` until the consumer stops iterating."""
@@ -97,6 +104,16 @@ class RedisBus:
     def publish(self, channel: str, event: dict[str, Any]) -> None:
         """Queue `event` for Redis and return at once; a Redis outage costs a console update."""
         self.outbox.put((channel, event))
+
+    def problem(self) -> str | None:
+        """Return why Redis cannot carry events now (a ping within the timeout), or None."""
+        import redis
+
+        try:
+            self._redis.ping()
+        except (redis.RedisError, OSError) as exc:
+            return f"{type(exc).__name__}: {exc}"
+        return None
 
     def _send(self, item: tuple[str, dict[str, Any]]) -> None:
         channel, event = item

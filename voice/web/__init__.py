@@ -17,7 +17,7 @@ assets = Blueprint(
     "web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets"
 )
 # modules that add their views to the admin blueprint
-ADMIN_PAGES = ("analytics", "calls", "intents", "callflows", "customers", "teach")
+ADMIN_PAGES = ("analytics", "calls", "intents", "callflows", "customers", "teach", "floor")
 # what a page may load: only this app's own scripts, styles and forms
 CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 # browsers that saw the site over https refuse plain http to it for a year
@@ -30,7 +30,7 @@ NUL_REFUSED = (
 
 def init_app(app: Flask, settings: Settings, exempt: Iterable[Blueprint] = ()) -> None:
     """Add sessions, CSRF, security headers and the web blueprints to `app`."""
-    from voice.web import admin, auth, console, filters
+    from voice.web import admin, auth, console, filters, health
 
     for page in ADMIN_PAGES:
         importlib.import_module(f"voice.web.{page}")
@@ -54,6 +54,8 @@ def init_app(app: Flask, settings: Settings, exempt: Iterable[Blueprint] = ()) -
     for blueprint in (assets, auth.bp, console.bp, admin.bp):
         app.register_blueprint(blueprint)
     filters.register(app)
+    app.context_processor(health.banner)  # admins see what is broken on every page
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     signed = {blueprint.name for blueprint in exempt}
 
     @app.before_request
@@ -66,6 +68,15 @@ def init_app(app: Flask, settings: Settings, exempt: Iterable[Blueprint] = ()) -
         return None
 
     app.after_request(_page_headers_for(secure))
+
+
+def _favicon() -> Response:
+    """Serve the icon browsers ask for at /favicon.ico (the pages also link it)."""
+    from flask import send_from_directory
+
+    response = send_from_directory(assets.static_folder, "favicon.svg", mimetype="image/svg+xml")
+    response.cache_control.max_age = 86400
+    return response
 
 
 def _has_nul(fields: object) -> bool:

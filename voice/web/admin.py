@@ -109,12 +109,13 @@ def agent_presence(agent_id: int) -> Response:
             flash(f"{agent['name']} is now {agent['presence'].replace('_', ' ')}.", "info")
         except FloorError as exc:
             flash(str(exc), "error")
-    return redirect(url_for(".agents"))
+    # the floor page uses this same form; send the admin back to the page she was on
+    return redirect(url_for(".floor" if request.form.get("back") == "floor" else ".agents"))
 
 
 @bp.get("/health")
 def system_health() -> str:
     """Show what works and what is missing (the readiness report), in words with the fix."""
-    from voice.app import readiness
+    from voice.web.health import cache
 
-    return render_template("admin/health.html", report=readiness(current_app.extensions["voice"]))
+    return render_template("admin/health.html", report=cache().fresh())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from flask import (
@@ -13,12 +14,14 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user
 
 from voice.errors import CallflowNotFound
 from voice.routing.agents import FloorError
+from voice.routing.callback_list import agent_callbacks
 from voice.routing.events import FLOOR, agent_channel
 from voice.web import sse
 from voice.web.auth import data_endpoint, guard
@@ -30,15 +33,20 @@ from voice.web.forms import (
     call_of_ticket,
     ticket_for,
 )
+from voice.web.opening import lines_for, local_when
 
 bp = attach(Blueprint("console", __name__, url_prefix="/console"))
 guard(bp, "agent", "admin")
 PARTS = ("presence", "call", "wrapup", "callbacks")
-OPEN_CALLBACKS = ("requested", "failed", "dialing")
 NO_PROFILE = (
     "You have no agent profile, so no calls can reach you. "
     "An admin adds one under Agents (or with `voice agents add`)."
 )
+ADMIN_TO_FLOOR = (
+    "You have no agent profile, so you have no console of your own: the floor shows every "
+    "team and agent live. To take calls yourself, add yourself under Agents."
+)
+REPEAT_WITHIN = dt.timedelta(hours=24)  # as the repeat-caller rule counts earlier calls
 
 
 def _floor():  # noqa: ANN202 - the runtime's Floor
@@ -46,9 +54,15 @@ def _floor():  # noqa: ANN202 - the runtime's Floor
 
 
 def _me() -> dict:
-    """Return the logged-in user's agent profile, or stop with a page that says how to get one."""
+    """Return the logged-in user's agent profile, or stop with a page that says how to get one.
+
+    An admin with no profile is sent to the floor page instead.
+    """
     agent = _floor().agent_for_user(current_user.id)
     if agent is None:
+        if current_user.is_admin and request.endpoint == "console.page":
+            flash(ADMIN_TO_FLOOR, "info")
+            abort(redirect(url_for("admin.floor")))
         abort(404, NO_PROFILE)
     return agent
 
@@ -63,23 +77,55 @@ def _state(agent: dict) -> dict:
         wrapup = WrapUpForm(ticket=ticket_for(agent["id"], call["call_id"]), formdata=None)
         wrapup.offer_targets(_callflow(call["callflow"]), floor.known_teams())
     teams = set(agent["teams"])
-    callbacks = [
-        c
-        for status in OPEN_CALLBACKS
-        for c in floor.callbacks(status)
-        if c["team"] in teams or c["agent_id"] == agent["id"]
-    ]
+    with floor.db.session() as s:
+        callbacks = agent_callbacks(s, sorted(teams), agent["id"])
     waiting = [e for e in floor.queue() if e["team"] in teams and e["status"] == "waiting"]
+    now = floor.clock()
+    lines = lines_for(agent["teams"], now)
+    zone = lines[0]["timezone"] if lines else "UTC"
+    if call is not None:
+        call = {**call, "flags": _flags(call, now)}
     return {
         "agent": current["agent"],
         "state": current["state"],
         "call": call,
+        "outbound": _outbound(callbacks, agent, call),
+        "lines": lines,
+        "closed": bool(lines) and not any(line["open"] for line in lines),
+        "zone": zone,
+        "at": lambda iso: local_when(iso, zone),
         "wrapup": wrapup,
         "callbacks": callbacks,
         "waiting": waiting,
         "presence_form": PresenceForm(formdata=None),
         "action_form": ActionForm(formdata=None),
     }
+
+
+def _flags(call: dict, now: dt.datetime) -> list[str]:
+    """Return the pop's flags, with a repeat caller flagged whatever the reason for this call."""
+    flags = list(call["flags"])
+    since = now - REPEAT_WITHIN
+    earlier = [h for h in call["history"] if dt.datetime.fromisoformat(h["started_at"]) >= since]
+    if earlier and "repeat_caller" not in flags:
+        flags.insert(0, "repeat_caller")
+    return flags
+
+
+def _outbound(callbacks: list[dict], agent: dict, call: dict | None) -> dict | None:
+    """Return the callback this agent is dialling now (an outbound call), or None."""
+    if call is None:
+        return None
+    return next(
+        (
+            c
+            for c in callbacks
+            if c["status"] == "dialing"
+            and c["agent_id"] == agent["id"]
+            and c["call_id"] == call["call_id"]
+        ),
+        None,
+    )
 
 
 def _callflow(name: str) -> object | None:

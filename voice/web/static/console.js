@@ -9,13 +9,6 @@
   const shown = {};
   let pending = null;
 
-  function localTimes(scope) {
-    scope.querySelectorAll("time[datetime]").forEach(function (el) {
-      const when = new Date(el.getAttribute("datetime"));
-      if (!isNaN(when)) el.textContent = when.toLocaleString();
-    });
-  }
-
   // A wrap-up form the agent has started is never thrown away by an update.
   function wrapupStarted() {
     const form = document.querySelector("#wrapup form");
@@ -32,7 +25,6 @@
     }
     el.innerHTML = html;
     shown[name] = html;
-    localTimes(el);
   }
 
   async function refresh() {
@@ -95,11 +87,15 @@
     const el = document.getElementById(name);
     if (el) shown[name] = el.innerHTML;
   });
-  localTimes(document);
+  // times are the line's, written by the server; a line that opens or closes updates the page
   setInterval(function () {
     tick();
     const el = document.querySelector("[data-until]");
     if (el && new Date(el.dataset.until) <= new Date()) soon();
+    document.querySelectorAll("[data-changes]").forEach(function (line) {
+      const at = Date.parse(line.dataset.changes);
+      if (!isNaN(at) && at <= Date.now()) { line.dataset.changes = ""; soon(); }
+    });
   }, 1000);
   connect();
 })();
