@@ -1,5 +1,6 @@
 """The agent console: presence, the caller's story on screen, wrap-up, callbacks."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -12,7 +13,7 @@ from voice.store.demo import seed_customers
 from voice.store.models import Agent, Call, Callback, CallEvent, WrapUp
 
 from conftest import AUTH_TOKEN
-from tests_support import DEMO_LINE
+from tests_support import DEMO_LINE, ROOT
 
 MARIA = "+15555550100"  # a demo customer
 
@@ -201,3 +202,112 @@ def test_a_wrap_up_can_ask_the_caller_for_a_text_survey(app, available, db, csrf
         assert s.scalars(sa.select(WrapUp.survey)).one() == "sms"
         kinds = s.scalars(sa.select(CallEvent.kind)).all()
     assert "survey_sent" in kinds
+
+
+def closed_console(make_app, log_in, tmp_path, at):
+    """Return Ali's client on the demo line with its real hours, the clock stopped at `at`."""
+    folder = tmp_path / "hours"
+    folder.mkdir()
+    (folder / "acme-outfitters.yaml").write_text(
+        (ROOT / "callflows/acme-outfitters.yaml").read_text()
+    )
+    app = make_app(callflows_dir=folder, twilio_rest="fake")
+    floor = app.extensions["voice"].floor
+    floor.clock = lambda: at
+    agent = floor.add_agent(
+        "ali", "Ali Agent", "client:ali", ["general"], ["en"], password="correct horse battery"
+    )
+    floor.set_presence(agent["id"], "available")
+    client = app.test_client()
+    log_in(client, "ali")
+    return client
+
+
+SUNDAY_NOON = dt.datetime(2026, 3, 1, 18, 0, tzinfo=dt.UTC)  # 12:00 in Chicago: closed all day
+SATURDAY_4PM = dt.datetime(2026, 2, 28, 22, 0, tzinfo=dt.UTC)  # 16:00 in Chicago: open until 17
+
+
+def test_the_console_says_the_line_is_closed_and_when_it_reopens(make_app, log_in, tmp_path):
+    page = closed_console(make_app, log_in, tmp_path, SUNDAY_NOON).get("/console/").text
+    assert "Closed: opens tomorrow at 08:00 (America/Chicago time)." in page
+    assert "No callers are coming" in page
+    assert "no calls come in until the line opens" in page
+    assert "appears here as soon as a call is offered" not in page
+
+
+def test_the_console_says_until_when_an_open_line_is_answered(make_app, log_in, tmp_path):
+    page = closed_console(make_app, log_in, tmp_path, SATURDAY_4PM).get("/console/").text
+    assert "Open until today at 17:00 (America/Chicago time)." in page
+    assert "No callers are coming" not in page
+
+
+def add_callback(s, number=MARIA, **fields):
+    values = {"callflow": "acme-outfitters", "number": number, "reason": "no_match",
+              "team": "general", "words": "my tent pole snapped"} | fields  # fmt: skip
+    s.add(Callback(**values))
+
+
+def callback_rows(page):
+    section = page.split('id="callbacks-title"')[1]
+    return re.findall(r"<tr>\s*<td><strong>(.*?)</strong><br>(\S+)</td>", section)
+
+
+def test_the_callback_list_is_real_open_requests_one_per_caller_urgent_first(available, db):
+    hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    with db.session() as s:
+        add_callback(s, "+15555550201", requested_at=hour_ago)
+        add_callback(s, "+15555550201", words="still waiting", kind="voicemail",
+                     recording_url="https://api.twilio.com/rec/RE1")  # fmt: skip
+        add_callback(s, "+15555550202", priority="urgent")
+        add_callback(s, "+15555550203", demo=True)  # seeded for the demo
+        add_callback(s, "+15555550204", status="completed")
+        add_callback(s, "+15555550205", team="nobody_of_hers")
+    page = available.get("/console/").text
+    rows = callback_rows(page)
+    assert [number for _, number in rows] == ["+15555550202", "+15555550201"]
+    assert "asked 2 times" in page and "Voicemail" in page
+    assert "my tent pole snapped / still waiting" in page
+    assert 'href="https://api.twilio.com/rec/RE1"' in page and "Listen to the voicemail" in page
+    assert "(outbound)" in page
+
+
+def test_a_callback_is_gone_once_the_caller_was_called_back_since(available, db):
+    earlier = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+    with db.session() as s:
+        add_callback(s, "+15555550301", requested_at=earlier)
+        add_callback(s, "+15555550301", status="completed",
+                     started_at=earlier + dt.timedelta(minutes=30))  # fmt: skip
+    assert callback_rows(available.get("/console/").text) == []
+
+
+def test_the_screen_pop_flags_a_repeat_caller_whatever_the_reason(app, available, db):
+    seed_customers(db)
+    with db.session() as s:
+        s.add(Call(sid="CA" + "2" * 32, from_number=MARIA, to_number=DEMO_LINE,
+                   callflow="acme-outfitters",
+                   started_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)))  # fmt: skip
+    report = place_call(app, "someone used my card for a charge i never made")
+    assert report.decisions()[0]["reason"] == "escalation:fraud"  # not "repeat_caller"
+    flags = available.get("/console/").text.split('aria-label="Flags"')[1].split("</ul>")[0]
+    with app.app_context():
+        words = app.jinja_env.filters["reason"]
+        assert words("repeat_caller") in flags and words("escalation:fraud") in flags
+
+
+def test_a_callback_being_dialled_says_it_is_outbound_with_its_voicemail(
+    app, available, post_form, db
+):
+    with db.session() as s:
+        call = Call(sid="CA" + "3" * 32, from_number=MARIA, to_number=DEMO_LINE,
+                    callflow="acme-outfitters")  # fmt: skip
+        s.add(call)
+        s.flush()
+        add_callback(s, call_id=call.id, kind="voicemail",
+                     recording_url="https://api.twilio.com/rec/RE9")  # fmt: skip
+    page = available.get("/console/").text
+    button = re.search(r'action="(/console/callbacks/\d+/start)"', page).group(1)
+    post_form(available, "/console/", button, {})
+    pop = available.get("/console/").text.split('id="call-title"')[1].split("</section>")[0]
+    assert "Callback, outbound: your phone rings first" in pop
+    assert "They left a voicemail" in pop
+    assert 'href="https://api.twilio.com/rec/RE9"' in pop

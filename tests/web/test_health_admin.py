@@ -43,3 +43,101 @@ def test_a_stranger_is_sent_to_log_in(client):
     assert page.status_code == 302
     assert "/login" in page.headers["Location"]
     assert client.get("/health/ready").status_code == 401
+
+
+ADMIN_PAGES = [
+    *("/admin/", "/admin/floor", "/admin/intents", "/admin/teach", "/admin/calls"),
+    *("/admin/callflows", "/admin/customers", "/admin/agents", "/admin/health"),
+]
+
+
+def banner_of(html):
+    assert 'class="health-banner"' in html, "no health banner"
+    return html.split('class="health-banner"')[1].split("</section>")[0]
+
+
+def test_every_admin_page_warns_that_without_a_speech_model_every_call_goes_to_a_person(
+    admin_client,
+):
+    for url in ADMIN_PAGES:
+        page = admin_client.get(url)
+        assert page.status_code == 200, url
+        banner = banner_of(page.text)
+        assert "No speech model for en-US" in banner, url
+        assert "every call in en-US goes straight to a person" in banner, url
+        assert "<code>voice models download en-us</code>" in banner, url
+
+
+def test_the_callflows_page_no_longer_says_all_is_well_while_calls_skip_the_assistant(
+    admin_client,
+):
+    page = admin_client.get("/admin/callflows").text
+    assert "goes straight to a person" in banner_of(page)
+
+
+def test_agents_see_no_health_banner(agent_client):
+    assert 'class="health-banner"' not in agent_client.get("/console/").text
+
+
+def test_a_healthy_service_shows_no_banner(admin_client, app):
+    from voice.web.health import HealthCache
+
+    healthy = {"speech": {"en-US": {"model": "m", "state": "loaded"}}, "understanding": {},
+               "database": "ok", "redis": "ok", "fallback_number": True}  # fmt: skip
+    app.extensions["voice_health"] = HealthCache(lambda: healthy)
+    assert 'class="health-banner"' not in admin_client.get("/admin/agents").text
+
+
+def test_a_missing_understanding_model_is_named_with_its_download(
+    make_app, make_user, log_in, monkeypatch, open_callflows
+):
+    monkeypatch.delenv("NLU_MODEL_EN", raising=False)
+    app = make_app(callflows_dir=open_callflows)
+    client = app.test_client()
+    make_user("ada", "admin", "Ada Admin")
+    log_in(client, "ada")
+    banner = banner_of(client.get("/admin/").text)
+    assert "No understanding model for en-US" in banner
+    assert "<code>voice models download nlu-en</code>" in banner
+
+
+def test_an_unreachable_redis_is_named_with_the_fix(make_app, make_user, log_in, open_callflows):
+    app = make_app(callflows_dir=open_callflows, redis_url="redis://127.0.0.1:9/0")
+    client = app.test_client()
+    make_user("ada", "admin", "Ada Admin")
+    log_in(client, "ada")
+    banner = banner_of(client.get("/admin/floor").text)
+    assert "Redis is unreachable" in banner and "REDIS_URL" in banner
+    assert readiness(app.extensions["voice"])["redis"].startswith("unreachable")
+
+
+def test_a_callflow_that_fails_its_check_is_named_with_the_fix(
+    make_app, make_user, log_in, open_callflows
+):
+    (open_callflows / "broken.yaml").write_text("version: 1\nname: broken\nintents: 7\n")
+    app = make_app(callflows_dir=open_callflows)
+    client = app.test_client()
+    make_user("ada", "admin", "Ada Admin")
+    log_in(client, "ada")
+    banner = banner_of(client.get("/admin/calls").text)
+    assert "A callflow failed its check" in banner and "broken.yaml" in banner
+    assert "<code>voice callflows check FILE</code>" in banner
+
+
+def test_an_unreachable_database_is_named_with_the_fix():
+    from voice.web.health import warnings
+
+    report = {"speech": {}, "understanding": {}, "database": "unreachable", "redis": "not used"}
+    [alert] = warnings(report, [])
+    assert "database is unreachable" in alert.what and "DATABASE_URL" in alert.fix
+
+
+def test_the_banner_reuses_a_recent_report_rather_than_checking_on_every_page():
+    from voice.web.health import HealthCache
+
+    computed = []
+    cache = HealthCache(lambda: computed.append(1) or {"n": len(computed)}, ttl_s=3600)
+    assert cache.report() == cache.report() == {"n": 1}
+    assert cache.fresh() == {"n": 2} and cache.report() == {"n": 2}
+    stale = HealthCache(lambda: computed.append(1) or {"n": len(computed)}, ttl_s=-1)
+    assert stale.report() != stale.report()
