@@ -208,10 +208,11 @@ def _to_person(
     if not when.is_open:
         story.events.append({"kind": "closed", "detail": {"team": team}, "at": at})
         choice = rng.random()
+        story.call["outcome"] = "abandoned"
         if choice < 0.7:
             kind = "callback" if choice < 0.45 else "voicemail"
             _callback(rng, story, team, reason, kind, at, when.now)
-        story.call["outcome"] = "abandoned"
+            story.call["outcome"] = "callback_requested" if kind == "callback" else "voicemail"
         return at + dt.timedelta(seconds=rng.uniform(20, 60))
     wait = rng.lognormvariate(3.3, 0.8) * when.rush
     patience = rng.expovariate(1 / 260)
@@ -222,7 +223,7 @@ def _to_person(
         story.queue.append(entry)
         if asked:
             _callback(rng, story, team, reason, "callback", gone, when.now)
-        story.call["outcome"] = "abandoned"
+        story.call["outcome"] = "callback_requested" if asked else "abandoned"
         return gone
     picked = at + dt.timedelta(seconds=wait)
     bridged = picked + dt.timedelta(seconds=rng.uniform(4, 12))

@@ -10,7 +10,7 @@ import logging
 
 import sqlalchemy.orm as so
 
-from voice.calls import waiting
+from voice.calls import outcomes, waiting
 from voice.calls.actions import Dial, Hangup, Plan
 from voice.calls.plans import NOBODY, decision_plan, say, whisper_text
 from voice.calls.records import add_event, customer_name, find_call
@@ -172,6 +172,8 @@ class FloorCalls:
                 s, call, callflow.default_team, recording_url, transcript, callflow.privacy_keep
             )
             add_event(s, call, "voicemail", {"callback": row.id, "event": event})
+            if call.ended_at is not None:  # Twilio's recording report may come after the hangup
+                call.outcome = outcomes.judge(s, call)
             self.floor.callback_event(s, row)
             return self.service.served(s, call, waiting.voicemail_thanks(callflow))
 

@@ -9,10 +9,11 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from voice.calls.lookups import lookup
+from voice.calls.outcomes import AFTERWARDS
 from voice.calls.turn import TurnResult
 from voice.flow.types import CallerContext, Decision
 from voice.privacy import redact
-from voice.store.models import Call, CallEvent, Customer, Transfer, Turn
+from voice.store.models import Call, CallEvent, Customer, Turn
 from voice.store.models import Decision as DecisionRow
 
 log = logging.getLogger(__name__)
@@ -70,16 +71,8 @@ def earlier_call(s: so.Session, call: Call) -> str:
     minutes = int((call.started_at - earlier.started_at).total_seconds() // 60)
     when = f"{minutes} minutes ago" if minutes < 120 else f"{minutes // 60} hours ago"
     about = f" about {last.intent.replace('_', ' ')}" if last and last.intent else ""
-    how = _OUTCOMES.get(earlier.outcome or "", "and the call did not finish")
+    how = AFTERWARDS.get(earlier.outcome or "", "and the call did not finish")
     return f"They called {when}{about}, {how}."
-
-
-_OUTCOMES = {
-    "self_served": "answered by the assistant",
-    "transferred": "and spoke with a person",
-    "unanswered": "but no one answered",
-    "abandoned": "and hung up before reaching anyone",
-}
 
 
 def safe_lookup(s: so.Session, call: Call, decision: Decision) -> dict | None:
@@ -119,21 +112,6 @@ def decision_row(call: Call, decision: Decision, turn_id: int | None) -> Decisio
         priority=decision.priority,
         say=decision.say,
     )
-
-
-def outcome(s: so.Session, call: Call) -> str:
-    """Return how the call ended for the caller: self_served, transferred, unanswered, abandoned."""
-    transfers = s.scalars(sa.select(Transfer).where(Transfer.call_id == call.id)).all()
-    if any(t.bridged_at for t in transfers):
-        return "transferred"
-    if transfers:  # every dial ended without a person, or the caller hung up while ringing
-        return "unanswered" if all(t.status != "dialing" for t in transfers) else "abandoned"
-    answered = s.scalar(
-        sa.select(sa.func.count(DecisionRow.id)).where(
-            DecisionRow.call_id == call.id, DecisionRow.action == "answer"
-        )
-    )
-    return "self_served" if answered else "abandoned"
 
 
 def add_event(s: so.Session, call: Call, kind: str, detail: dict) -> None:

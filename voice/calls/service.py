@@ -16,6 +16,7 @@ from voice.calls import plans
 from voice.calls.actions import Hangup, Plan
 from voice.calls.journal import Journal
 from voice.calls.lines import Lines
+from voice.calls.outcomes import judge as outcome
 from voice.calls.queueing import FloorCalls
 from voice.calls.records import (
     add_event,
@@ -24,7 +25,6 @@ from voice.calls.records import (
     decision_row,
     earlier_call,
     find_call,
-    outcome,
     safe_lookup,
     turn_row,
 )

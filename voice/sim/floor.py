@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 POLL_S = 0.2
+RECORDING_S = 8  # how long a simulated voicemail lasts
 
 
 @dataclass
@@ -94,7 +95,8 @@ class FloorSide:
         sid = params["CallSid"]
         url = f"https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/RE{sid[2:]}"
         report.add("caller", f"leaves a message: {self.plan.voicemail or '(silence)'}")
-        done = {**params, "RecordingUrl": url, "RecordingDuration": "8"}
+        done = {**params, "RecordingUrl": url, "RecordingDuration": str(RECORDING_S)}
+        report.skipped_s += RECORDING_S  # the message is not played out in real time
         reply = self.twilio.post(record.get("action"), done, report)
         if self.plan.voicemail and record.get("transcribeCallback"):
             text = {**params, "TranscriptionText": self.plan.voicemail,

@@ -39,6 +39,9 @@ class CallReport:
     steps: list[Step] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     twiml: list[str] = field(default_factory=list)
+    # call time the simulator skips rather than waits through (a recorded message); Twilio's
+    # CallDuration counts it
+    skipped_s: float = 0.0
 
     def add(self, kind: str, text: str = "", **data: object) -> None:
         """Append a transcript line."""
@@ -94,7 +97,7 @@ class FakeTwilio:
             self._run(twiml, params, list(turns), report)
         except WebhookFailed as exc:  # what a real caller would hear from Twilio
             report.add("error", f"{exc}: Twilio says 'an application error has occurred', hangs up")
-        duration = int(time.monotonic() - started)
+        duration = int(time.monotonic() - started + report.skipped_s)
         status = {**params, "CallStatus": "completed", "CallDuration": str(duration)}
         try:
             self.post(f"{self.base}/twilio/status", status, report, expect_xml=False)
