@@ -51,7 +51,7 @@ def test_an_agent_logs_in_goes_available_sees_the_pop_live_and_wraps_up(
         pop = page.locator("#call")
         expect(pop).to_contain_text("someone used my card for a charge i never made")
         expect(pop).to_contain_text("Maria Lopez")
-        expect(pop).to_contain_text("fraud (sensitive topic)")
+        expect(pop).to_contain_text("Fraud: always handled by a person")
         expect(pop.locator(".flag")).to_have_count(1)
         assert page.evaluate("window.stillTheSamePage") is True  # it came live, not by reload
         caller.join(timeout=30)

@@ -11,7 +11,8 @@ from voice.analytics import calls as find_calls
 from voice.web.admin import bp
 from voice.web.scope import Scope, scope_of
 from voice.web.tables import Column, Table, export, page_count, page_number, wants_csv
-from voice.web.timeline import describe
+from voice.web.timeline import timeline_table
+from voice.web.words import line_named
 
 PAGE_SIZE = 50
 BATCH = 1000  # the most one analytics query returns at once
@@ -110,17 +111,13 @@ def call_detail(call_id: int) -> Response | str:
         detail = load_call(s, call_id)
     if detail is None:
         abort(404, f"No call {call_id}.")
-    table = timeline_table(detail["timeline"])
+    line = line_named(detail["call"]["callflow"])
+    table = timeline_table(detail["timeline"], line)
     if wants_csv():
         return export([table], f"call-{call_id}")
-    return render_template("admin/call.html", detail=detail, call=detail["call"], table=table)
-
-
-def timeline_table(moments: list[dict]) -> Table:
-    """Return a call's timeline as rows: when, what happened, and the details in words."""
-    rows = [{"at": m["at"], "kind": m["kind"], **describe(m)} for m in moments]
-    columns = [Column("at", "When", "clock"), Column("what", "What"), Column("detail", "Detail")]
-    return Table("timeline", "Timeline", [*columns, Column("twiml", "TwiML")], rows)
+    return render_template(
+        "admin/call.html", detail=detail, call=detail["call"], table=table, line=line
+    )
 
 
 def _all_calls(session: object, query: dict) -> dict:

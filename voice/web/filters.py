@@ -6,19 +6,8 @@ import datetime as dt
 
 from flask import Flask
 
-_REASONS = {
-    "asked_for_human": "asked for a person",
-    "no_match": "no confident match",
-    "low_confidence": "not heard clearly",
-    "frustration": "sounded frustrated",
-    "repeat_caller": "called again within a day",
-    "lookup_failed": "data lookup failed",
-    "silence": "said nothing",
-    "upset": "upset",
-    "followup": "a second request after an answer",
-    "intent": "answered the intent",
-    "sent_to_people": "intent sent to people",
-}
+from voice.web import words
+from voice.web.words import reason_words
 
 _PRESENCES = {
     "available": "Available",
@@ -61,13 +50,9 @@ def clock(iso: str | dt.datetime | None) -> str:
     return moment.astimezone(dt.UTC).strftime("%H:%M:%S")
 
 
-def reason(code: str | None) -> str:
-    """Return a routing reason in words: "escalation:fraud" reads "fraud (sensitive topic)"."""
-    if not code:
-        return "–"
-    if code.startswith("escalation:"):
-        return f"{code.split(':', 1)[1].replace('_', ' ')} (sensitive topic)"
-    return _REASONS.get(code, code.replace("_", " "))
+def reason(code: str | None, line: str | None = None) -> str:
+    """Return a routing reason in words (one mapping: `flow.titles.REASONS`), "–" for none."""
+    return reason_words(code, line) or "–"
 
 
 def percent(rate: float | None) -> str:
@@ -104,3 +89,4 @@ def register(app: Flask) -> None:
     filters |= {"percent": percent, "cell": cell, "clock": clock}
     for name, function in filters.items():
         app.add_template_filter(function, name)
+    words.register(app)
