@@ -12,7 +12,7 @@ from voice.store.demo import seed_customers
 from voice.store.models import WrapUp
 
 from conftest import AUTH_TOKEN
-from tests_support import DEMO_LINE, NEEDS_CHROMIUM
+from tests_support import DEMO_LINE, NEEDS_CHROMIUM, ROOT
 
 MARIA = "+15555550100"  # a demo customer
 pytestmark = NEEDS_CHROMIUM
@@ -69,3 +69,103 @@ def test_an_agent_logs_in_goes_available_sees_the_pop_live_and_wraps_up(
         verdict = (row.disposition, row.routing_right, row.right_target)
         assert verdict == ("follow_up", False, "team:care")
         assert row.notes.startswith("card fraud")
+
+
+# --- phone-sized screens: nothing runs past a 390 px viewport; tables and charts scroll sideways
+
+PHONE = {"width": 390, "height": 844}
+SHOTS = ROOT / "var" / "screenshots" / "390"  # kept to compare by eye between changes
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const scrolls = (el) => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const x = getComputedStyle(p).overflowX;
+      if (x === "auto" || x === "scroll" || x === "hidden") return true;
+    }
+    return false;
+  };
+  const past = [];
+  document.querySelectorAll("body *").forEach((el) => {
+    const box = el.getBoundingClientRect();
+    if (box.width > 1 && box.right > width + 0.5 && !scrolls(el)) {
+      past.push(`${el.tagName.toLowerCase()}.${el.className} ends at ${Math.round(box.right)}`);
+    }
+  });
+  return {scrollWidth: document.documentElement.scrollWidth, width, past: past.slice(0, 10)};
+}"""
+
+
+def png_width(path):
+    with open(path, "rb") as f:
+        return int.from_bytes(f.read(24)[16:20], "big")
+
+
+def assert_fits_a_phone(page, name):
+    """Fail when the page is wider than the phone; save a full-page screenshot either way."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SHOTS / f"{name}.png"
+    page.screenshot(path=shot, full_page=True)
+    found = page.evaluate(OVERFLOW)
+    assert found["scrollWidth"] <= found["width"], found
+    assert found["past"] == [], found
+    assert png_width(shot) == PHONE["width"]  # the whole page is as wide as the phone
+    nav = page.get_by_role("navigation", name="Main").get_by_role("link")
+    for box in nav.evaluate_all("links => links.map(a => a.getBoundingClientRect().toJSON())"):
+        assert box["left"] >= 0 and box["right"] <= PHONE["width"], box  # wraps, not cut off
+
+
+def test_the_dashboard_fits_a_phone_and_its_charts_stay_readable(
+    app, db, make_user, browser_page, browser_log_in
+):
+    from voice.analytics.demo import seed_demo
+
+    seed_demo(db, app.extensions["voice"].lines.by_name("acme-outfitters"), days=7)
+    make_user("ada", "admin", "Ada Admin")
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    with serve(app) as base:
+        browser_log_in(page, base, "ada")
+        page.get_by_role("img", name="Calls per day, by outcome").wait_for()
+        assert_fits_a_phone(page, "dashboard")
+        heights = page.locator("svg.chart text").evaluate_all(
+            "ts => ts.map(t => t.getBoundingClientRect().height)"
+        )
+        assert heights and min(heights) >= 10, min(heights)  # px on screen, not 4 px
+
+
+def test_the_floor_fits_a_phone(app, db, make_user, make_agent, browser_page, browser_log_in):
+    from voice.routing.events import FLOOR
+
+    floor = app.extensions["voice"].floor
+    for login, name in (("bo", "Bo Diaz"), ("cy", "Cy Park-Villanueva")):
+        floor.set_presence(make_agent(login, name)["id"], "available")
+    make_user("ada", "admin", "Ada Admin")
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    with serve(app) as base:
+        browser_log_in(page, base, "ada")
+        page.goto(f"{base}/admin/floor")
+        floor.set_presence(floor.agent("bo")["id"], "offline")
+        app.extensions["voice"].bus.publish(FLOOR, {"type": "presence"})
+        page.locator('[data-state="offline"]').first.wait_for()
+        assert_fits_a_phone(page, "floor")
+
+
+def test_the_console_fits_a_phone_with_a_caller_on_screen(
+    app, db, make_agent, browser_page, browser_log_in
+):
+    from playwright.sync_api import expect
+
+    seed_customers(db)
+    make_agent("ali", "Ali Agent")
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    with serve(app) as base:
+        browser_log_in(page, base, "ali")
+        page.get_by_role("button", name="Available", exact=True).click()
+        expect(page.locator("#live")).to_have_text("Live.")
+        caller = place_call_soon(base, "someone used my card for a charge i never made")
+        expect(page.locator("#call")).to_contain_text("Maria Lopez")
+        caller.join(timeout=30)
+        expect(page.locator("#wrapup form")).to_be_visible()
+        assert_fits_a_phone(page, "console")
