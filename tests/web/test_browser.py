@@ -1,6 +1,7 @@
 """The console's main flow in a real headless Chromium (Debian's), driven by Playwright:
 log in, go available, see the caller's story appear live when a call transfers, wrap up."""
 
+import datetime as dt
 import threading
 
 import sqlalchemy as sa
@@ -9,7 +10,7 @@ from voice.sim.caller import Utter
 from voice.sim.server import serve
 from voice.sim.twilio import FakeTwilio
 from voice.store.demo import seed_customers
-from voice.store.models import WrapUp
+from voice.store.models import Call, Callback, WrapUp
 
 from conftest import AUTH_TOKEN
 from tests_support import DEMO_LINE, NEEDS_CHROMIUM, ROOT
@@ -169,3 +170,49 @@ def test_the_console_fits_a_phone_with_a_caller_on_screen(
         caller.join(timeout=30)
         expect(page.locator("#wrapup form")).to_be_visible()
         assert_fits_a_phone(page, "console")
+
+
+SUNDAY_NOON = dt.datetime(2026, 3, 1, 18, 0, tzinfo=dt.UTC)  # 12:00 in Chicago: closed all day
+
+
+def test_an_agent_sees_the_line_closed_and_calls_back_a_voicemail_outbound(
+    make_app, db, tmp_path, browser_page, browser_log_in, password
+):
+    from playwright.sync_api import expect
+
+    folder = tmp_path / "hours"
+    folder.mkdir()
+    demo = (ROOT / "callflows" / "acme-outfitters.yaml").read_text()
+    (folder / "acme-outfitters.yaml").write_text(demo)  # its real hours: closed on Sundays
+    app = make_app(callflows_dir=folder, twilio_rest="fake")
+    floor = app.extensions["voice"].floor
+    floor.clock = lambda: SUNDAY_NOON
+    floor.add_agent("ali", "Ali Agent", "client:ali", ["general"], ["en"], password=password)
+    seed_customers(db)
+    with db.session() as s:
+        call = Call(sid="CA" + "4" * 32, from_number=MARIA, to_number=DEMO_LINE,
+                    callflow="acme-outfitters", started_at=SUNDAY_NOON)  # fmt: skip
+        s.add(call)
+        s.flush()
+        s.add(Callback(call_id=call.id, callflow="acme-outfitters", number=MARIA, team="general",
+                       reason="after_hours", kind="voicemail", words="voicemail: my tent leaks",
+                       recording_url="https://api.twilio.com/rec/RE5",
+                       requested_at=SUNDAY_NOON - dt.timedelta(minutes=55)))  # fmt: skip
+    page = browser_page
+    with serve(app) as base:
+        browser_log_in(page, base, "ali")
+        presence = page.locator("#presence")
+        expect(presence).to_contain_text("Closed: opens tomorrow at 08:00 (America/Chicago time).")
+        expect(presence).to_contain_text("No callers are coming")
+        page.get_by_role("button", name="Available", exact=True).click()
+        expect(presence).to_contain_text("no calls come in until the line opens")
+        callbacks = page.locator("#callbacks")
+        expect(callbacks).to_contain_text("Voicemail")
+        expect(callbacks.get_by_role("link", name="Listen to the voicemail")).to_have_attribute(
+            "href", "https://api.twilio.com/rec/RE5"
+        )
+        callbacks.get_by_role("button", name="Call back Maria Lopez (outbound)").click()
+        pop = page.locator("#call")
+        expect(pop).to_contain_text("Callback, outbound: your phone rings first")
+        expect(pop).to_contain_text("They left a voicemail 2026-03-01 11:05 CST")
+        expect(pop.get_by_role("link", name="Listen to the voicemail")).to_be_visible()
