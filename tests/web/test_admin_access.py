@@ -18,6 +18,8 @@ PAGES = [
 ACTIONS = [
     "/admin/intents/send-to-people",
     "/admin/intents/send-to-people/apply",
+    "/admin/intents/give-back",
+    "/admin/intents/give-back/apply",
     "/admin/callflows/reload",
     "/admin/customers/import",
 ]

@@ -1,5 +1,5 @@
 """The admin dashboard in a real headless Chromium (Debian's), driven by Playwright: log in,
-the SVG charts render with data, a CSV downloads, and "Send to people" changes the callflow."""
+the SVG charts render with data and a CSV downloads (send to people: test_intents_browser.py)."""
 
 import csv
 import io
@@ -60,28 +60,3 @@ def test_a_table_downloads_as_csv_with_its_header(admin_site):
     rows = list(csv.reader(io.StringIO(Path(download.path()).read_text())))
     assert rows[0] == ["Reason", "Calls", "Of all calls", "Of transfers", "Reached a person"]
     assert len(rows) > 2 and all(int(r[1]) > 0 for r in rows[1:])
-
-
-def test_send_to_people_shows_the_diff_then_changes_the_callflow_file(
-    admin_site, app, open_callflows
-):
-    from playwright.sync_api import expect
-
-    page, base = admin_site
-    path = open_callflows / "acme-outfitters.yaml"
-    before = path.read_text()
-    page.get_by_role("link", name="Intents", exact=True).click()
-    hurting = page.locator("tr.hurts th")
-    expect(hurting.first).to_be_visible()
-    intent = hurting.first.inner_text()
-    page.get_by_role("button", name=f"Send to people: {intent}").click()
-    expect(page.locator("pre.diff .add")).to_have_text("+    to_people: true")
-    assert path.read_text() == before
-    page.get_by_role("button", name=f"Send {intent} to people").click()
-    expect(page.get_by_role("status").first).to_contain_text(
-        f"{intent} on acme-outfitters now goes to people"
-    )
-    assert path.read_text() != before and "to_people: true" in path.read_text()
-    assert app.extensions["voice"].lines.by_name("acme-outfitters").intents[intent].to_people
-    page.goto(f"{base}/admin/intents")
-    expect(page.get_by_role("button", name=f"Send to people: {intent}")).to_have_count(0)

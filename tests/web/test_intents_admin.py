@@ -11,6 +11,7 @@ from analytics_rows import T0, add_call
 WEEK = "start=2026-03-01&end=2026-03-14&demo=0"
 DEMO = "acme-outfitters.yaml"
 PREVIEW, APPLY = "/admin/intents/send-to-people", "/admin/intents/send-to-people/apply"
+GIVE_BACK, GIVE_BACK_APPLY = "/admin/intents/give-back", "/admin/intents/give-back/apply"
 
 
 @pytest.fixture
@@ -31,12 +32,12 @@ def test_intents_where_automation_does_worse_are_highlighted_with_why(
     admin_client, order_status_hurts
 ):
     page = admin_client.get(f"/admin/intents?{WEEK}").text
-    hurting = re.findall(r'<tr class="hurts">\s*<th scope="row">(\w+)</th>', page)
-    assert hurting == ["order_status"]
+    hurting = re.findall(r'<tr class="hurts">\s*<th scope="row">([^<]+)</th>', page)
+    assert hurting == ["Order status"]
     row = re.search(r'<tr class="hurts">.*?</tr>', page, re.S).group(0)
     assert "91% of callers the assistant answered called again within 7 days" in row
     assert "against 0% after a person" in row
-    assert '<th scope="row">store_hours</th>' in page
+    assert '<th scope="row">Store hours</th>' in page
     dashboard = admin_client.get(f"/admin/?{WEEK}").text
     assert re.search(r'class="big">1 <span class="unit">intent where automation hurts', dashboard)
 
@@ -58,32 +59,105 @@ def preview(client, post_form, **extra):
     return post_form(client, "/admin/intents", PREVIEW, data)
 
 
-def test_send_to_people_shows_the_diff_first_and_writes_only_when_confirmed(
+def hidden_fields(html: str, action: str) -> dict:
+    """Return the hidden fields of the page's form that posts to `action`."""
+    form = re.search(rf'<form method="post" action="{re.escape(action)}".*?</form>', html, re.S)
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.group(0)))
+
+
+def words_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").split())
+
+
+def test_send_to_people_says_what_callers_will_hear_and_writes_only_when_confirmed(
     admin_client, post_form, csrf_of, open_callflows, app, db
 ):
     with db.session() as s:
         add_call(s, decisions=(("answer", "intent", "price_match"),))
-    button = 'aria-label="Send to people: price_match"'
+    button = 'aria-label="Send to people: Price match"'
     assert button in admin_client.get(f"/admin/intents?{WEEK}").text
     before = (open_callflows / DEMO).read_text()
     page = preview(admin_client, post_form)
     assert page.status_code == 200
-    assert '<span class="add">+    to_people: true</span>' in page.text
+    said = words_of(page.text)
+    assert "Send Price match to people" in said
+    assert "Today The assistant answers them itself: Yes. We match the price" in said
+    assert ("After this change They hear Connecting you with someone on our customer service "
+            "team now. and go to the Customer service team") in said  # fmt: skip
+    assert "open callflows" not in said and str(open_callflows) not in page.text  # no server path
     assert (open_callflows / DEMO).read_text() == before  # nothing written yet
-    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.text))
+    fields = hidden_fields(page.text, APPLY)
     done = admin_client.post(APPLY, data=fields | {"csrf_token": csrf_of(page.text)})
     assert done.status_code == 200
-    assert "price_match on acme-outfitters now goes to people" in done.text
-    assert '<span class="add">+    to_people: true</span>' in done.text
+    assert "Callers asking about Price match now go to the Customer service team." in done.text
     assert (open_callflows / DEMO).read_text().replace("    to_people: true\n", "", 1) == before
     assert app.extensions["voice"].lines.by_name("acme-outfitters").intents["price_match"].to_people
     intents = admin_client.get(f"/admin/intents?{WEEK}").text
-    assert '<th scope="row">price_match</th>' in intents and button not in intents
+    assert button not in intents
+    assert 'aria-label="Give back to the assistant: Price match"' in intents
 
 
-def test_choosing_a_team_adds_it_to_the_diff(admin_client, post_form):
+def test_choosing_a_team_says_where_callers_go(admin_client, post_form):
     page = preview(admin_client, post_form, team="orders")
-    assert '<span class="add">+    team: orders</span>' in page.text
+    assert "and go to the <strong>Orders and returns</strong> team" in page.text
+    assert '<option value="orders" selected>Orders and returns</option>' in page.text
+    assert '<span class="add">+    team: orders</span>' in page.text  # behind the toggle
+
+
+def test_undo_gives_the_intent_back_and_restores_the_file(
+    admin_client, post_form, csrf_of, open_callflows, app
+):
+    path = open_callflows / DEMO
+    before = path.read_text()
+    page = preview(admin_client, post_form, team="orders")
+    done = admin_client.post(APPLY, data=hidden_fields(page.text, APPLY) | {
+        "csrf_token": csrf_of(page.text)})  # fmt: skip
+    assert path.read_text() != before
+    undo = hidden_fields(done.text, GIVE_BACK_APPLY)
+    assert "Undo: give Price match back to the assistant" in done.text
+    back = admin_client.post(GIVE_BACK_APPLY, data=undo | {"csrf_token": csrf_of(done.text)})
+    assert back.status_code == 200
+    assert "The assistant answers callers asking about Price match again." in back.text
+    assert path.read_text() == before
+    line = app.extensions["voice"].lines.by_name("acme-outfitters")
+    assert not line.intents["price_match"].to_people
+
+
+def test_an_intent_the_file_sends_to_people_can_be_given_back_from_the_intents_page(
+    admin_client, post_form, csrf_of, open_callflows, app, db
+):
+    path = open_callflows / DEMO
+    path.write_text(path.read_text().replace(
+        "  rentals:\n", "  rentals:\n    to_people: true\n    team: orders\n"))  # fmt: skip
+    app.extensions["voice"].lines.reload()
+    with db.session() as s:
+        add_call(s, decisions=(("transfer", "sent_to_people", "rentals"),))
+    page = post_form(admin_client, f"/admin/intents?{WEEK}", GIVE_BACK,
+                     {"callflow": "acme-outfitters", "intent": "rentals"})  # fmt: skip
+    said = words_of(page.text)
+    assert "Give Rentals back to the assistant" in said
+    assert "go to the Orders and returns team" in said
+    assert "After this change The assistant answers them itself: We rent tents" in said
+    fields = hidden_fields(page.text, GIVE_BACK_APPLY)
+    back = admin_client.post(GIVE_BACK_APPLY, data=fields | {"csrf_token": csrf_of(page.text)})
+    assert back.status_code == 200
+    assert "to_people" not in path.read_text()
+    again = post_form(admin_client, "/admin/intents", GIVE_BACK,
+                      {"callflow": "acme-outfitters", "intent": "rentals"})  # fmt: skip
+    assert (
+        again.status_code == 400
+        and "Rentals on acme-outfitters is already answered by the assistant" in again.text
+    )
+
+
+def test_giving_back_needs_the_csrf_token(admin_client, open_callflows):
+    path = open_callflows / DEMO
+    path.write_text(path.read_text().replace("  rentals:\n", "  rentals:\n    to_people: true\n"))
+    before = path.read_text()
+    data = {"callflow": "acme-outfitters", "intent": "rentals", "fingerprint": "x"}
+    assert admin_client.post(GIVE_BACK, data=data).status_code == 400
+    assert admin_client.post(GIVE_BACK_APPLY, data=data).status_code == 400
+    assert path.read_text() == before
 
 
 def test_sending_to_people_needs_the_csrf_token(admin_client, open_callflows):
@@ -98,7 +172,7 @@ def test_a_file_changed_since_the_preview_is_not_overwritten(
     admin_client, post_form, csrf_of, open_callflows
 ):
     page = preview(admin_client, post_form)
-    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.text))
+    fields = hidden_fields(page.text, APPLY)
     path = open_callflows / DEMO
     path.write_text(path.read_text() + "# an operator's note\n")
     edited = path.read_text()

@@ -43,7 +43,10 @@ def set_to_people(
     team: str | None = None,
     lines: object | None = None,
 ) -> str:
-    """Send an intent to people (on) or back to the assistant; validate, write, reload, diff."""
+    """Send an intent to people (on) or back to the assistant; validate, write, reload, diff.
+
+    Given back, `team` is the team the intent named before it was sent (kept for next time).
+    """
 
     def change(data: dict) -> None:
         body = _intent_body(path, data, intent)
@@ -58,6 +61,8 @@ def set_to_people(
         else:
             body.pop("to_people", None)
             body.pop("team", None)
+            if team:  # the team it named before it was sent to people
+                body.insert(0, "team", team)
 
     path = Path(path)
     return _rewrite(path, change, lines)

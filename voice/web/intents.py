@@ -8,7 +8,7 @@ from voice.analytics import per_intent
 from voice.errors import CallflowError
 from voice.web.admin import bp
 from voice.web.forms import ActionForm, SendToPeopleForm
-from voice.web.people import apply, preview
+from voice.web.people import apply, file_fingerprint, preview
 from voice.web.scope import scope_of
 from voice.web.tables import Column, Table, export, wants_csv
 
@@ -39,12 +39,12 @@ def intent_rows(rows: list[dict]) -> list[dict]:
     ]
 
 
-def automated_intents(callflow_name: str | None) -> dict[str, set[str]]:
-    """Return, per loaded callflow in scope, the intents the assistant still answers itself."""
+def automated_intents(callflow_name: str | None, sent: bool = False) -> dict[str, set[str]]:
+    """Return, per loaded callflow in scope, the intents the assistant answers (or, `sent`, not)."""
     lines = current_app.extensions["voice"].lines
     names = [callflow_name] if callflow_name else lines.names
     return {
-        name: {key for key, i in lines.by_name(name).intents.items() if not i.to_people}
+        name: {key for key, i in lines.by_name(name).intents.items() if i.to_people == sent}
         for name in names
     }
 
@@ -63,6 +63,7 @@ def intents() -> Response | str:
         scope=scope,
         table=table,
         automated=automated_intents(scope.callflow),
+        to_people=automated_intents(scope.callflow, sent=True),
         callflows=current_app.extensions["voice"].lines.names,
         form=ActionForm(formdata=None),
     )
@@ -70,34 +71,60 @@ def intents() -> Response | str:
 
 @bp.post("/intents/send-to-people")
 def send_to_people() -> tuple[str, int] | str:
-    """Show the change to the callflow file that would send an intent to people, to confirm."""
+    """Show, in words, what sending an intent to people changes for callers, to confirm."""
+    return _preview(on=True)
+
+
+@bp.post("/intents/send-to-people/apply")
+def apply_send_to_people() -> tuple[str, int] | str:
+    """Make the confirmed change: the intent's callers go to people from the next call."""
+    return _apply(on=True)
+
+
+@bp.post("/intents/give-back")
+def give_back() -> tuple[str, int] | str:
+    """Show, in words, what giving an intent back to the assistant changes, to confirm."""
+    return _preview(on=False)
+
+
+@bp.post("/intents/give-back/apply")
+def apply_give_back() -> tuple[str, int] | str:
+    """Give the intent back to the assistant: it answers those callers again (the undo)."""
+    return _apply(on=False)
+
+
+def _preview(on: bool) -> tuple[str, int] | str:
     form = SendToPeopleForm()
     if not form.validate_on_submit():
         return _refused(form.errors_text())
     try:
-        change = preview(form.callflow.data, form.intent.data, form.team.data or None)
+        change = preview(form.callflow.data, form.intent.data, form.team.data or None, on)
     except (CallflowError, ValueError) as exc:
         return _refused(str(exc))
     return render_template("admin/send_to_people.html", form=form, change=change)
 
 
-@bp.post("/intents/send-to-people/apply")
-def apply_send_to_people() -> tuple[str, int] | str:
-    """Write the confirmed change into the callflow file, reload, and show the diff made."""
+def _apply(on: bool) -> tuple[str, int] | str:
     form = SendToPeopleForm()
     if not form.validate_on_submit():
         return _refused(form.errors_text())
     try:
         change = apply(form.callflow.data, form.intent.data, form.team.data or None,
-                       form.fingerprint.data)  # fmt: skip
+                       form.fingerprint.data, on)  # fmt: skip
     except (CallflowError, ValueError) as exc:
         return _refused(str(exc))
-    flash(
-        f"{form.intent.data} on {form.callflow.data} now goes to people. "
-        "The callflow was checked, saved and reloaded; new calls follow it at once.",
-        "info",
+    if on:
+        said = f"Callers asking about {change.title} now go to the {change.team_title} team."
+    else:
+        said = f"The assistant answers callers asking about {change.title} again."
+    flash(f"{said} The callflow was checked, saved and reloaded; new calls follow it at once.")
+    return render_template(
+        "admin/send_to_people.html",
+        form=form,
+        change=change,
+        done=True,
+        undo_fingerprint=file_fingerprint(change),
     )
-    return render_template("admin/send_to_people.html", form=form, change=change, done=True)
 
 
 def _refused(message: str) -> tuple[str, int]:
