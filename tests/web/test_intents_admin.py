@@ -105,8 +105,9 @@ def test_choosing_a_team_says_where_callers_go(admin_client, post_form):
 
 
 def test_undo_gives_the_intent_back_and_restores_the_file(
-    admin_client, post_form, csrf_of, open_callflows, app
+    admin_client, post_form, csrf_of, open_callflows, app, caplog
 ):
+    caplog.set_level("INFO", logger="voice.audit")
     path = open_callflows / DEMO
     before = path.read_text()
     page = preview(admin_client, post_form, team="orders")
@@ -121,6 +122,10 @@ def test_undo_gives_the_intent_back_and_restores_the_file(
     assert path.read_text() == before
     line = app.extensions["voice"].lines.by_name("acme-outfitters")
     assert not line.intents["price_match"].to_people
+    assert [r.getMessage() for r in caplog.records if r.name == "voice.audit"] == [
+        "ada: price_match on acme-outfitters sent to people (team orders)",
+        "ada: price_match on acme-outfitters given back to the assistant (team default)",
+    ]
 
 
 def test_an_intent_the_file_sends_to_people_can_be_given_back_from_the_intents_page(

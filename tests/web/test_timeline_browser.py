@@ -35,7 +35,7 @@ def test_an_after_hours_call_reads_as_what_the_caller_heard(
 
         story = page.locator("ol.timeline")
         expect(page.get_by_role("heading", name="What happened")).to_be_visible()
-        expect(story).to_contain_text("The caller said: “agent please”")
+        expect(story.locator("li", has_text="The caller said:")).to_contain_text("agent please")
         expect(story).to_contain_text("asked for a person")
         expect(story).to_contain_text("Our team isn't available right now.")
         expect(story).to_contain_text("The caller left a voicemail.")
