@@ -24,8 +24,6 @@ def four_calls(db):
         add_queue(s, a, 10)
         add_queue(s, b, 30)
         add_queue(s, c, 90, status="abandoned")
-        add_callback(s, c, status="completed")
-        add_callback(s, b)
         add_wrap_up(s, a)
         add_wrap_up(s, b, routing_right=False, right_target="team:care")
     return db
@@ -41,8 +39,25 @@ def test_summary_counts_containment_transfers_and_reasons(four_calls):
         "asked_for_human": {"count": 2, "rate": 0.5},
         "escalation:fraud": {"count": 1, "rate": 0.25},
     }
-    assert got["callbacks"] == {"requested": 2, "completed": 1, "voicemails": 0}
+    assert got["outcomes"] == {
+        "self_served": 1, "transferred": 3, "callback_requested": 0, "voicemail": 0,
+        "unanswered": 0, "abandoned": 0, None: 0,
+    }  # fmt: skip
     assert (got["misroutes"], got["wrap_ups_reviewed"]) == (1, 2)
+
+
+def test_callbacks_and_voicemails_are_counted_by_how_the_calls_ended(db):
+    with db.session() as s:
+        done, waiting = (add_call(s, outcome="callback_requested", decisions=AGENT) for _ in "ab")
+        add_callback(s, done, status="completed")
+        add_callback(s, waiting)
+        left = add_call(s, outcome="voicemail", decisions=AGENT)
+        add_callback(s, left, kind="voicemail")
+    with db.session() as s:
+        got = analytics.summary(s, MONTH)
+    assert got["callbacks"] == {"requested": 2, "completed": 1, "voicemails": 1}
+    assert got["outcomes"]["callback_requested"] == 2 and got["outcomes"]["voicemail"] == 1
+    assert got["outcomes"]["abandoned"] == 0 and got["transfer_rate"] == 1.0
 
 
 def test_time_to_person_and_queue_wait_percentiles_are_interpolated(four_calls):
@@ -106,7 +121,8 @@ def test_daily_fills_every_day_and_splits_outcomes(four_calls):
         days = analytics.daily(s, week)
     assert len(days) == 7
     assert days[0] == {"date": "2026-03-02", "calls": 4, "self_served": 1, "transferred": 3,
-                       "abandoned": 0, "unanswered": 0}  # fmt: skip
+                       "callback_requested": 0, "voicemail": 0, "unanswered": 0, "abandoned": 0,
+                       "in_progress": 0}  # fmt: skip
     assert days[2]["abandoned"] == 1 and days[1]["calls"] == 0
 
 
@@ -128,10 +144,25 @@ def test_by_reason_says_how_many_of_each_reached_a_person(four_calls):
     assert rows[0]["count"] >= rows[-1]["count"]
 
 
-def test_funnel_follows_calls_from_greeting_to_a_person(four_calls):
+def test_funnel_follows_calls_from_greeting_to_how_each_one_ended(four_calls):
     with four_calls.session() as s:
         add_call(s, outcome="abandoned", decisions=(("transfer", "silence", None),), said="")
         add_call(s, outcome="abandoned", decisions=AGENT)
+        add_call(s, outcome="abandoned", decisions=(), said="")  # hung up during the greeting
+        for outcome in ("callback_requested", "voicemail", "unanswered", None):
+            add_call(s, outcome=outcome, decisions=AGENT)
         got = analytics.funnel(s, MONTH)
-    assert got == {"greeting": 6, "recognized": 5, "answered": 1, "transferred": 5,
-                   "bridged": 3, "callback": 0, "abandoned": 2}  # fmt: skip
+    assert got == {"greeting": 11, "answered": 1, "transferred": 9, "hung_up_early": 1,
+                   "bridged": 3, "callback": 1, "voicemail": 1, "unanswered": 1, "abandoned": 2,
+                   "on_the_line": 1}  # fmt: skip
+
+
+def test_each_funnel_stage_is_part_of_the_one_before(four_calls):
+    with four_calls.session() as s:
+        add_call(s, outcome="abandoned", decisions=(("transfer", "silence", None),), said="")
+        add_call(s, outcome="abandoned", decisions=(), said="")
+        got = analytics.funnel(s, MONTH)
+    second = got["answered"] + got["transferred"] + got["hung_up_early"]
+    third = sum(got[k] for k in ("bridged", "callback", "voicemail", "unanswered", "abandoned",
+                                 "on_the_line"))  # fmt: skip
+    assert got["greeting"] >= second and got["transferred"] == third

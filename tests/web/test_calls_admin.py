@@ -80,7 +80,7 @@ def test_a_simulated_call_moves_the_numbers(app, admin_client, db):
         said = [Utter(text="what time do you close today"), Utter()]
         twilio.call(said, "+15555550177", DEMO_LINE)
     page = admin_client.get("/admin/").text
-    assert "1 calls from" in page and '100% <span class="unit">self-served' in page
+    assert "1 call from" in page and '100% <span class="unit">self-served' in page
     with db.session() as s:
         call_id = s.scalars(sa.select(Call.id)).one()
     assert listed_ids(admin_client.get("/admin/calls").text) == [call_id]

@@ -34,8 +34,8 @@ def test_the_dashboard_answers_the_admins_questions_from_stored_calls(admin_clie
     assert "30 s" in fast and "38 s" in fast and "2 calls reached one" in fast
     assert "33%" in section(page, "q-self")
     wrong = section(page, "q-wrong")
-    assert re.search(r'class="big">1 <span class="unit">misroutes', wrong)
-    assert "of 1 calls they reviewed" in wrong and "33% of calls had no confident match" in wrong
+    assert re.search(r'class="big">1 <span class="unit">misroute</span>', wrong)
+    assert "of 1 call they reviewed" in wrong and "33% of calls had no confident match" in wrong
     assert 'href="/admin/intents?' in section(page, "q-stop")
 
 
@@ -44,10 +44,10 @@ def test_the_charts_are_accessible_svg_images_of_the_same_figures(admin_client, 
     svgs = re.findall(r"<svg .*?</svg>", page, re.S)
     assert len(svgs) == 3 and all('role="img"' in svg and "<title" in svg for svg in svgs)
     daily, reasons, funnel = svgs
-    assert "Self-served: 1 calls; Reached a person: 2 calls" in daily
-    assert daily.count("<polygon") == 3
-    assert 'aria-label="asked for a person: 1 calls"' in reasons
-    assert 'aria-label="no confident match: 1 calls"' in reasons
+    assert "Self-served: 1 call; Reached a person: 2 calls; Callback requested: 0 calls" in daily
+    assert daily.count("<polygon") == 6  # every outcome, always in the same colour
+    assert 'aria-label="asked for a person: 1 call"' in reasons
+    assert 'aria-label="no confident match: 1 call"' in reasons
     assert "Greeted: 3 (100% of calls)" in funnel and "Reached a person: 2 (67% of calls)" in funnel
 
 
@@ -58,7 +58,7 @@ def test_the_range_and_callflow_filters_choose_the_calls(admin_client, db, three
     assert "4 calls from" in admin_client.get(f"/admin/?{WEEK}").text
     assert "3 calls from" in admin_client.get(f"/admin/?{WEEK}&callflow=acme-outfitters").text
     later = admin_client.get("/admin/?start=2026-03-08&end=2026-03-31").text
-    assert "1 calls from 2026-03-08 to 2026-03-31" in later
+    assert "1 call from 2026-03-08 to 2026-03-31" in later
 
 
 def test_a_bad_filter_is_named_and_the_default_shown(admin_client, three_calls):
@@ -74,7 +74,7 @@ def test_demo_calls_are_left_out_once_there_are_real_ones_and_flagged_when_shown
         add_call(s, demo=True)
     hidden = admin_client.get(f"/admin/?{WEEK}").text
     assert "3 calls from" in hidden and "Demo data." not in hidden
-    assert "1 seeded demo calls are left out" in hidden
+    assert "1 seeded demo call is left out" in hidden
     shown = admin_client.get(f"/admin/?{WEEK}&demo=1").text
     assert "4 calls from" in shown
     assert re.search(r'class="demo-banner".*?Demo data\.</strong> These figures include 1 ', shown)
@@ -84,7 +84,7 @@ def test_a_new_install_with_only_demo_calls_shows_them_under_the_banner(admin_cl
     with db.session() as s:
         add_call(s, demo=True)
     page = admin_client.get(f"/admin/?{WEEK}").text
-    assert "1 calls from" in page and "Demo data." in page
+    assert "1 call from" in page and "Demo data." in page
     assert "0 calls from" in admin_client.get(f"/admin/?{WEEK}&demo=0").text
 
 
@@ -103,7 +103,8 @@ def test_every_dashboard_table_downloads_as_csv(admin_client, three_calls):
         assert response.mimetype == "text/csv"
         assert response.headers["Content-Disposition"].startswith("attachment; filename=")
     daily = rows_of(admin_client.get(f"/admin/?{WEEK}&format=csv&table=daily"))
-    assert daily[0][:5] == ["Day", "Calls", "Self-served", "Reached a person", "Hung up"]
+    assert daily[0] == ["Day", "Calls", "Self-served", "Reached a person", "Callback requested",
+                        "Left a voicemail", "No one answered", "Hung up"]  # fmt: skip
     assert daily[2][:3] == ["2026-03-02", "3", "1"] and len(daily) == 8
     reasons = rows_of(admin_client.get(f"/admin/?{WEEK}&format=csv&table=reasons"))
     assert [r[:2] for r in reasons[1:]] == [["asked_for_human", "1"], ["no_match", "1"]]

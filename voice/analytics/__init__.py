@@ -8,7 +8,7 @@ pages pass True only while `data_status()` says there are demo rows, and show a 
 
 from voice.analytics.calls import call_detail, calls
 from voice.analytics.intents import per_intent, repeat_rate_by_intent
-from voice.analytics.metrics import by_reason, daily, funnel, summary
+from voice.analytics.metrics import by_reason, daily, funnel, outcomes, summary
 from voice.analytics.scope import Period, data_status
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "daily",
     "data_status",
     "funnel",
+    "outcomes",
     "per_intent",
     "repeat_rate_by_intent",
     "summary",

@@ -21,7 +21,8 @@ from voice.store.models import (
 )
 from voice.store.models import Decision as DecisionRow
 
-FILTERS = ("start", "end", "callflow", "outcome", "reason", "intent", "number", "include_demo")
+FILTERS = ("start", "end", "callflow", "outcome", "reason", "intent", "number", "misrouted",
+           "include_demo")  # fmt: skip
 
 
 def _first(column: sa.ColumnElement, *where: sa.ColumnElement[bool]) -> sa.ScalarSelect:
@@ -66,26 +67,62 @@ def _where(filters: dict[str, Any]) -> list[sa.ColumnElement[bool]]:
             where.append(sa.exists().where(DecisionRow.call_id == Call.id, column == filters[key]))
     if filters.get("number"):
         where.append(Call.from_number.contains(str(filters["number"]), autoescape=True))
+    if filters.get("misrouted"):
+        where.append(misrouted(Call.id))
     return where
+
+
+def misrouted(call_id: sa.ColumnElement) -> sa.Exists:
+    """Return EXISTS: an agent said at wrap-up that the assistant routed this call wrongly."""
+    return sa.exists().where(WrapUp.call_id == call_id, WrapUp.routing_right.is_(False))
 
 
 def calls(
     session: so.Session, filters: dict[str, Any] | None = None, limit: int = 50, offset: int = 0
 ) -> dict:
-    """Return {"total", "rows"}: calls matching `filters` (keys in FILTERS), newest first."""
+    """Return {"total", "rows"}: calls matching `filters` (keys in FILTERS), newest first.
+
+    Each row says why and to which team the call first went to a person, and, when an agent
+    marked it misrouted, where they said it should have gone (`right_target`).
+    """
     where = _where(filters or {})
     total = session.scalar(sa.select(sa.func.count(Call.id)).where(*where)) or 0
-    reason = sa.func.coalesce(
-        _first(DecisionRow.reason, DecisionRow.action == "transfer"), _first(DecisionRow.reason)
+    sent = DecisionRow.action == "transfer"
+    reason = sa.func.coalesce(_first(DecisionRow.reason, sent), _first(DecisionRow.reason))
+    should = (
+        sa.select(WrapUp.right_target)
+        .where(WrapUp.call_id == Call.id, WrapUp.routing_right.is_(False))
+        .order_by(WrapUp.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
     rows = session.execute(
-        sa.select(Call, reason, _first(DecisionRow.intent, DecisionRow.intent.is_not(None)))
+        sa.select(
+            Call,
+            reason,
+            _first(DecisionRow.intent, DecisionRow.intent.is_not(None)),
+            _first(DecisionRow.team, sent),
+            should,
+        )
         .where(*where)
         .order_by(Call.started_at.desc(), Call.id.desc())
         .limit(max(1, min(limit, 1000)))
         .offset(max(0, offset))
     ).all()
-    return {"total": total, "rows": [_call_dict(c, r, i) for c, r, i in rows]}
+    return {
+        "total": total,
+        "rows": [
+            _call_dict(c, r, i) | {"team": team, "right_target": right}
+            for c, r, i, team, right in rows
+        ],
+    }
+
+
+def length_s(call: Call) -> int | None:
+    """Return how long the call lasted: Twilio's figure, else from its start to its end."""
+    if call.duration_s is not None or call.ended_at is None:
+        return call.duration_s
+    return max(0, int((call.ended_at - call.started_at).total_seconds()))
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -103,7 +140,7 @@ def _call_dict(call: Call, reason: str | None = None, intent: str | None = None)
         "callflow": call.callflow,
         "outcome": call.outcome,
         "status": call.status,
-        "duration_s": call.duration_s,
+        "duration_s": length_s(call),
         "fallback": call.fallback,
         "demo": call.demo,
         "reason": reason,

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from voice.analytics.calls import misrouted
 from voice.analytics.scope import (
     Period,
     call_filter,
@@ -17,7 +18,8 @@ from voice.analytics.scope import (
     scoped_ids,
     seconds,
 )
-from voice.store.models import Call, Callback, QueueEntry, SurveyResponse, Transfer, Turn, WrapUp
+from voice.calls.outcomes import OUTCOMES, sent_to_person
+from voice.store.models import Call, Callback, QueueEntry, SurveyResponse, Transfer, WrapUp
 from voice.store.models import Decision as DecisionRow
 
 OPEN_QUEUE = ("waiting", "offered")  # still in line: no wait time yet
@@ -46,23 +48,37 @@ def bridged(call_id: sa.ColumnElement) -> sa.Exists:
     return sa.exists().where(Transfer.call_id == call_id, Transfer.bridged_at.is_not(None))
 
 
+def outcomes(
+    session: so.Session, period: Period, callflow: str | None = None, include_demo: bool = False
+) -> dict[str, int]:
+    """Return how many calls ended each way (every outcome, and None for calls still going)."""
+    rows = session.execute(
+        sa.select(Call.outcome, sa.func.count(Call.id))
+        .where(call_filter(period, callflow, include_demo))
+        .group_by(Call.outcome)
+    ).all()
+    counted = {code: 0 for code in OUTCOMES} | {None: 0}
+    for code, n in rows:
+        counted[code if code in counted else None] += n
+    return counted
+
+
 def summary(
     session: so.Session, period: Period, callflow: str | None = None, include_demo: bool = False
 ) -> dict:
     """Return the headline figures for a period (see the package docstring for the scope)."""
     ids = scoped_ids(period, callflow, include_demo)
-    total, served = session.execute(
-        sa.select(sa.func.count(Call.id), _count_if(Call.outcome == "self_served")).where(
-            call_filter(period, callflow, include_demo)
-        )
-    ).one()
+    ended = outcomes(session, period, callflow, include_demo)
+    total = sum(ended.values())
     reasons = {r["reason"]: r for r in by_reason(session, period, callflow, include_demo)}
     transferred = sum(r["count"] for r in reasons.values())
     wrong = misroutes(session, ids)
     return {
         "calls": total,
-        "self_served": served,
-        "self_served_rate": rate(served, total),
+        "outcomes": ended,
+        "self_served": ended["self_served"],
+        "self_served_rate": rate(ended["self_served"], total),
+        "transferred": transferred,
         "transfer_rate": rate(transferred, total),
         "transfers_by_reason": {
             k: {"count": r["count"], "rate": r["rate"]} for k, r in reasons.items()
@@ -116,25 +132,33 @@ def queue_abandon_rate(session: so.Session, ids: sa.Select) -> float | None:
 
 
 def callbacks(session: so.Session, ids: sa.Select) -> dict:
-    """Return callbacks requested and completed, and voicemails left."""
-    is_callback = Callback.kind == "callback"
+    """Return calls that ended in a callback request (and how many were called back) or a voicemail.
+
+    Counted by the calls' outcomes, so these are the chart's and the call list's figures too.
+    """
+    asked = Call.outcome == "callback_requested"
+    done = sa.exists().where(
+        Callback.call_id == Call.id, Callback.kind == "callback", Callback.status == "completed"
+    )
     requested, completed, voicemails = session.execute(
         sa.select(
-            _count_if(is_callback),
-            _count_if(sa.and_(is_callback, Callback.status == "completed")),
-            _count_if(Callback.kind == "voicemail"),
-        ).where(Callback.call_id.in_(ids))
+            _count_if(asked),
+            _count_if(sa.and_(asked, done)),
+            _count_if(Call.outcome == "voicemail"),
+        ).where(Call.id.in_(ids))
     ).one()
     return {"requested": requested, "completed": completed, "voicemails": voicemails}
 
 
 def misroutes(session: so.Session, ids: sa.Select) -> dict:
-    """Return wrap-ups where the agent said the assistant routed wrongly, of those that said."""
+    """Return calls an agent said the assistant routed wrongly, of those they said either way."""
     wrong, reviewed = session.execute(
         sa.select(
-            _count_if(WrapUp.routing_right.is_(False)),
-            _count_if(WrapUp.routing_right.is_not(None)),
-        ).where(WrapUp.call_id.in_(ids))
+            _count_if(misrouted(Call.id)),
+            _count_if(
+                sa.exists().where(WrapUp.call_id == Call.id, WrapUp.routing_right.is_not(None))
+            ),
+        ).where(Call.id.in_(ids))
     ).one()
     return {"misroutes": wrong, "reviewed": reviewed}
 
@@ -158,13 +182,13 @@ def daily(
     include_demo: bool = False,
     tz: str = "UTC",
 ) -> list[dict]:
-    """Return one row per local day: calls, self_served, transferred, abandoned (and others)."""
+    """Return one row per local day: calls, and how many ended each way (None: still going)."""
     zone = ZoneInfo(tz)
     days: dict[dt.date, dict] = {}
     day = period.start.astimezone(zone).date()
     while day <= (period.end - dt.timedelta(microseconds=1)).astimezone(zone).date():
-        days[day] = {"date": day.isoformat(), "calls": 0, "self_served": 0, "transferred": 0,
-                     "abandoned": 0, "unanswered": 0}  # fmt: skip
+        days[day] = {"date": day.isoformat(), "calls": 0} | dict.fromkeys(OUTCOMES, 0)
+        days[day]["in_progress"] = 0
         day += dt.timedelta(days=1)
     rows = session.execute(
         sa.select(Call.started_at, Call.outcome).where(call_filter(period, callflow, include_demo))
@@ -172,8 +196,7 @@ def daily(
     for started, outcome in rows:
         row = days[started.astimezone(zone).date()]
         row["calls"] += 1
-        if outcome in row:
-            row[outcome] += 1
+        row[outcome if outcome in OUTCOMES else "in_progress"] += 1
     return list(days.values())
 
 
@@ -203,32 +226,37 @@ def by_reason(
     ]
 
 
+FUNNEL_ENDS = {  # how a call sent to a person ended: funnel key -> outcome
+    "bridged": "transferred",
+    "callback": "callback_requested",
+    "voicemail": "voicemail",
+    "unanswered": "unanswered",
+    "abandoned": "abandoned",
+}
+
+
 def funnel(
     session: so.Session, period: Period, callflow: str | None = None, include_demo: bool = False
 ) -> dict:
-    """Return greeting → recognized → answered | transferred → bridged | callback | abandoned.
+    """Return greeting → answered | transferred | hung up early → how the transferred ended.
 
-    `answered` counts calls the assistant answered that never went to a person; `transferred`
-    every call that did (a silent caller too, so it is not a subset of `recognized`). Each
-    transferred call is then bridged, called back (or left a voicemail), or abandoned.
+    Every stage is a part of the one before, counted from the calls' outcomes: `answered`
+    are self-served calls, `transferred` every call the assistant sent to a person (a
+    silent caller too), `hung_up_early` callers who hung up before either. Each transferred
+    call then reached a person (`bridged`), asked for a `callback`, left a `voicemail`, rang
+    out (`unanswered`), hung up first (`abandoned`), or is still going (`on_the_line`).
     """
-    heard = sa.exists().where(
-        Turn.call_id == Call.id, sa.or_(Turn.transcript != "", Turn.dtmf != "")
-    )
-    answered = sa.exists().where(DecisionRow.call_id == Call.id, DecisionRow.action == "answer")
-    sent = sa.exists().where(DecisionRow.call_id == Call.id, DecisionRow.action == "transfer")
-    called_back = sa.exists().where(Callback.call_id == Call.id)
-    person = bridged(Call.id)
+    sent = sent_to_person(Call.id)
+    ends = [_count_if(sa.and_(sent, Call.outcome == code)) for code in FUNNEL_ENDS.values()]
     row = session.execute(
         sa.select(
             sa.func.count(Call.id),
-            _count_if(heard),
-            _count_if(sa.and_(answered, ~sent)),
+            _count_if(sa.and_(~sent, Call.outcome == "self_served")),
             _count_if(sent),
-            _count_if(sa.and_(sent, person)),
-            _count_if(sa.and_(sent, ~person, called_back)),
-            _count_if(sa.and_(sent, ~person, ~called_back)),
+            _count_if(sa.and_(~sent, Call.outcome == "abandoned")),
+            *ends,
+            _count_if(sa.and_(sent, Call.outcome.is_(None))),
         ).where(call_filter(period, callflow, include_demo))
     ).one()
-    keys = ("greeting", "recognized", "answered", "transferred", "bridged", "callback", "abandoned")
+    keys = ("greeting", "answered", "transferred", "hung_up_early", *FUNNEL_ENDS, "on_the_line")
     return dict(zip(keys, row, strict=True))

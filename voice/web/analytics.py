@@ -9,24 +9,39 @@ from flask import Response, current_app, render_template, request
 from markupsafe import Markup
 
 from voice.analytics import by_reason, daily, funnel, per_intent, summary
+from voice.calls.outcomes import IN_PROGRESS, OUTCOMES
 from voice.web import charts
 from voice.web.admin import bp
 from voice.web.filters import reason as reason_words
 from voice.web.scope import scope_of
 from voice.web.tables import Column, Table, export, wants_csv
 
-OUTCOMES = (("self_served", "Self-served"), ("transferred", "Reached a person"),
-            ("abandoned", "Hung up"), ("other", "Other (no one answered, error)"))  # fmt: skip
-FUNNEL_ROWS = (("greeting",), ("recognized",), ("answered", "transferred"),
-               ("bridged", "callback", "abandoned"))  # fmt: skip
+# the daily chart's series: every outcome, then calls still going (left out when there are none)
+SERIES = (*OUTCOMES.items(), ("in_progress", IN_PROGRESS))
+FUNNEL_ROWS = (
+    ("greeting",),
+    ("answered", "transferred", "hung_up_early"),
+    ("bridged", "callback", "voicemail", "unanswered", "abandoned", "on_the_line"),
+)
 FUNNEL_NAMES = {
     "greeting": "Greeted",
-    "recognized": "Said something",
     "answered": "Answered by the assistant",
     "transferred": "Sent to a person",
-    "bridged": "Reached a person",
-    "callback": "Callback or voicemail",
+    "hung_up_early": "Hung up before a decision",
+    "bridged": OUTCOMES["transferred"],
+    "callback": OUTCOMES["callback_requested"],
+    "voicemail": OUTCOMES["voicemail"],
+    "unanswered": OUTCOMES["unanswered"],
     "abandoned": "Hung up before a person",
+    "on_the_line": IN_PROGRESS,
+}
+FUNNEL_COLOURS = {  # a stage drawn in the colour of the outcome it is
+    "answered": "self_served",
+    "transferred": "sent",
+    "hung_up_early": "abandoned",
+    "bridged": "transferred",
+    "callback": "callback_requested",
+    "on_the_line": "in_progress",
 }
 
 
@@ -55,6 +70,7 @@ def home() -> Response | str:
         "admin/dashboard.html",
         scope=scope,
         head=head,
+        steps=steps,
         hurting=hurting,
         no_match=head["transfers_by_reason"].get("no_match", {}),
         tables={t.name: t for t in tables},
@@ -73,16 +89,21 @@ def headline_table(head: dict, hurting: int) -> Table:
     no_match = head["transfers_by_reason"].get("no_match", {})
     rows = [
         _row("Calls", head["calls"], "count"),
+        *[_row(label, head["outcomes"][code], "count") for code, label in OUTCOMES.items()],
         _row("Self-served rate", head["self_served_rate"], "rate", head["calls"]),
+        _row("Sent to a person", head["transferred"], "count"),
         _row("Transfer rate", head["transfer_rate"], "rate", head["calls"]),
         _row("Time to a person, median (s)", wait["p50"], "seconds", wait["n"]),
         _row("Time to a person, p90 (s)", wait["p90"], "seconds", wait["n"]),
         _row("Wait in line, average (s)", queue["avg"], "seconds", queue["n"]),
         _row("Wait in line, p90 (s)", queue["p90"], "seconds", queue["n"]),
         _row("Hung up in line", head["queue_abandon_rate"], "rate", queue["n"]),
-        _row("Callbacks requested", head["callbacks"]["requested"], "count"),
-        _row("Callbacks completed", head["callbacks"]["completed"], "count"),
-        _row("Voicemails", head["callbacks"].get("voicemails"), "count"),
+        _row(
+            "Callbacks completed",
+            head["callbacks"]["completed"],
+            "count",
+            head["callbacks"]["requested"],
+        ),  # fmt: skip
         _row("No confident match rate", no_match.get("rate", 0.0), "rate", head["calls"]),
         _row("Misroutes marked by agents", head["misroutes"], "count", head["wrap_ups_reviewed"]),
         _row("CSAT, assistant (1-5)", csat["automated"]["avg"], "score", csat["automated"]["n"]),
@@ -94,12 +115,17 @@ def headline_table(head: dict, hurting: int) -> Table:
     return Table("headline", "Headline figures", columns, rows)
 
 
+def _series(days: list[dict]) -> list[tuple[str, str]]:
+    """Return the outcomes the daily figures show: all of them, and calls still going if any."""
+    going = any(d["in_progress"] for d in days)
+    return [(key, label) for key, label in SERIES if key != "in_progress" or going]
+
+
 def days_table(days: list[dict]) -> Table:
     """Return calls per day, by outcome."""
-    rows = [{**d, "other": d["calls"] - sum(d[k] for k, _ in OUTCOMES[:3])} for d in days]
     columns = [Column("date", "Day"), Column("calls", "Calls", "count")]
-    columns += [Column(key, label, "count") for key, label in OUTCOMES]
-    return Table("daily", "Calls per day, by outcome", columns, rows)
+    columns += [Column(key, label, "count") for key, label in _series(days)]
+    return Table("daily", "Calls per day, by outcome", columns, days)
 
 
 def reasons_table(reasons: list[dict]) -> Table:
@@ -121,26 +147,31 @@ def funnel_table(steps: dict) -> Table:
         {"stage": FUNNEL_NAMES[key], "calls": steps[key], "share": steps[key] / whole}
         for row in FUNNEL_ROWS
         for key in row
-        if whole
+        if whole and (steps[key] or key != "on_the_line")
     ]
     columns = [Column("stage", "Stage"), Column("calls", "Calls", "count"),
                Column("share", "Of all calls", "rate")]  # fmt: skip
     return Table("funnel", "Call funnel", columns, rows)
 
 
+def _colour(key: str) -> str:
+    """Return the colour class of an outcome, or of a funnel stage named after one."""
+    return "outcome-" + FUNNEL_COLOURS.get(key, key)
+
+
 def dashboard_charts(days: list[dict], reasons: list[dict], steps: dict) -> dict[str, Markup]:
     """Return the dashboard's three charts as SVG."""
-    rows = days_table(days).rows
-    series = [charts.Series(label, [r[key] for r in rows]) for key, label in OUTCOMES]
-    if not any(sum(s.values) for s in series[3:]):
-        series = series[:3]  # no "other" calls: leave it out of the legend
+    series = [
+        charts.Series(label, [d[key] for d in days], _colour(key)) for key, label in _series(days)
+    ]
     bars = [(reason_words(r["reason"]), r["count"]) for r in reasons]
     funnel_rows = [
-        [charts.Segment(FUNNEL_NAMES[key], steps[key]) for key in row] for row in FUNNEL_ROWS
+        [charts.Segment(FUNNEL_NAMES[key], steps[key], _colour(key)) for key in row]
+        for row in FUNNEL_ROWS
     ]
     return {
         "daily": charts.stacked_series(
-            "Calls per day, by outcome", [r["date"][5:] for r in rows], series
+            "Calls per day, by outcome", [d["date"][5:] for d in days], series
         ),
         "reasons": charts.bars("Why callers went to a person", bars),
         "funnel": charts.funnel("From greeting to outcome", funnel_rows),

@@ -1,4 +1,4 @@
-"""Admin call pages: the call list with filters, and one call's timeline."""
+"""Admin call pages: the call list, filtered in the words it shows, and one call's timeline."""
 
 from __future__ import annotations
 
@@ -8,21 +8,17 @@ from flask import Response, abort, current_app, render_template, request
 
 from voice.analytics import call_detail as load_call
 from voice.analytics import calls as find_calls
+from voice.calls.outcomes import OUTCOMES
+from voice.calls.outcomes import code_for as outcome_code
 from voice.web.admin import bp
 from voice.web.scope import Scope, scope_of
 from voice.web.tables import Column, Table, export, page_count, page_number, wants_csv
 from voice.web.timeline import timeline_table
-from voice.web.words import line_named
+from voice.web.words import line_named, reason_code, topic_title
 
 PAGE_SIZE = 50
 BATCH = 1000  # the most one analytics query returns at once
 CSV_MAX_ROWS = 100_000
-OUTCOMES = {
-    "self_served": "Self-served",
-    "transferred": "Reached a person",
-    "abandoned": "Hung up",
-    "unanswered": "No one answered",
-}
 REASONS = ("intent", "asked_for_human", "no_match", "low_confidence", "frustration",
            "repeat_caller", "lookup_failed", "silence")  # fmt: skip
 CALL_COLUMNS = [
@@ -30,21 +26,24 @@ CALL_COLUMNS = [
     Column("started_at", "Started", "when"),
     Column("from_number", "From"),
     Column("callflow", "Callflow"),
-    Column("outcome", "Outcome"),
+    Column("outcome", "Outcome", "outcome"),
     Column("reason", "Reason", "reason"),
-    Column("intent", "Intent"),
+    Column("intent", "Intent", "topic"),
     Column("duration_s", "Length", "seconds"),
 ]
+MISROUTE_COLUMNS = [Column("team", "Sent to team", "team"),
+                    Column("right_target", "Should have gone to", "target")]  # fmt: skip
 
 
 @dataclass(frozen=True)
 class CallFilters:
-    """The call list's own filters, on top of the page scope."""
+    """The call list's own filters, on top of the page scope, as stored codes."""
 
     outcome: str = ""
     reason: str = ""
     intent: str = ""
     number: str = ""
+    misrouted: str = ""  # "1": only calls an agent marked as routed wrongly
 
     def query(self, scope: Scope) -> dict:
         """Return the analytics filters for these and the scope."""
@@ -53,15 +52,34 @@ class CallFilters:
         return found | {k: v for k, v in vars(self).items() if v}
 
 
-def _filters() -> CallFilters:
-    args = request.args
-    outcome = args.get("outcome", "")
+def _intent_key(text: str, scope: Scope) -> str | None:
+    """Return the intent or escalation a filter names, by its key or its title; None if none."""
+    wanted = " ".join(text.split()).casefold()
+    for key in _intents(scope):
+        if wanted in (key.casefold(), topic_title(key, scope.callflow).casefold()):
+            return key
+    return None
+
+
+def _filters(scope: Scope) -> tuple[CallFilters, list[str]]:
+    """Return the filters the query asks for, as the page shows them or as codes; and errors."""
+    args, errors = request.args, []
+    said = {k: args.get(k, "").strip()[:80] for k in ("outcome", "reason", "intent")}
+    found = {
+        "outcome": outcome_code(said["outcome"]) if said["outcome"] else "",
+        "reason": reason_code(said["reason"], scope.callflow) if said["reason"] else "",
+        "intent": _intent_key(said["intent"], scope) if said["intent"] else "",
+    }
+    for key, value in found.items():
+        if value is None:
+            errors.append(f"No {key} reads {said[key]!r}; showing every {key}.")
     return CallFilters(
-        outcome=outcome if outcome in OUTCOMES else "",
-        reason=args.get("reason", "").strip()[:60],
-        intent=args.get("intent", "").strip()[:80],
+        outcome=found["outcome"] or "",
+        reason=found["reason"] or "",
+        intent=found["intent"] or "",
         number=args.get("number", "").strip()[:64],
-    )
+        misrouted="1" if args.get("misrouted") == "1" else "",
+    ), errors
 
 
 def _intents(scope: Scope) -> list[str]:
@@ -76,15 +94,18 @@ def _intents(scope: Scope) -> list[str]:
 
 @bp.get("/calls")
 def calls() -> Response | str:
-    """List calls, newest first, by range, callflow, outcome, reason, intent and number."""
-    filters, page = _filters(), page_number()
+    """List calls, newest first, by range, callflow, outcome, reason, intent, number, misroute."""
+    page = page_number()
     with current_app.extensions["voice"].db.session() as s:
         scope = scope_of(request.args, s)
+        filters, errors = _filters(scope)
         if wants_csv():
             found = _all_calls(s, filters.query(scope))
         else:
             found = find_calls(s, filters.query(scope), PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    table = Table("calls", "Calls, newest first", CALL_COLUMNS, found["rows"])
+    columns = CALL_COLUMNS + (MISROUTE_COLUMNS if filters.misrouted else [])
+    caption = "Misrouted calls, newest first" if filters.misrouted else "Calls, newest first"
+    table = Table("calls", caption, columns, found["rows"], tz=scope.tz)
     if wants_csv():
         return export([table], scope.stem)
     extra = {k: v for k, v in vars(filters).items() if v}
@@ -92,11 +113,13 @@ def calls() -> Response | str:
         "admin/calls.html",
         scope=scope,
         filters=filters,
+        errors=errors,
         table=table,
         total=found["total"],
         page=page,
         pages=page_count(found["total"], PAGE_SIZE),
         page_args=scope.args(**extra),
+        every_call_args=scope.args(**{k: v for k, v in extra.items() if k != "misrouted"}),
         outcomes=OUTCOMES,
         reasons=REASONS,
         intents=_intents(scope),

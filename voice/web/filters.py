@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
+from voice.calls.outcomes import words as outcome_words
 from voice.web import words
+from voice.web.scope import line_zone, zone_name
 from voice.web.words import reason_words
 
 _PRESENCES = {
@@ -34,20 +37,47 @@ def duration(seconds: int | float | None) -> str:
     return f"{s // 3600} h {s % 3600 // 60:02d} min"
 
 
-def when(iso: str | dt.datetime | None) -> str:
-    """Return a stored time as "2025-03-04 14:05 UTC" (the page's script shows local time)."""
-    if not iso:
-        return "–"
-    moment = dt.datetime.fromisoformat(iso) if isinstance(iso, str) else iso
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+def zone(line: str | None = None) -> str:
+    """Return the timezone pages show times in: the line's, else the default line's."""
+    lines = (
+        getattr(current_app.extensions.get("voice"), "lines", None) if has_app_context() else None
+    )
+    return line_zone(lines, line) if lines is not None else "UTC"
 
 
-def clock(iso: str | dt.datetime | None) -> str:
-    """Return a stored time to the second, "14:05:09", in UTC."""
+def _local(iso: str | dt.datetime, tz: str | None) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(iso) if isinstance(iso, str) else iso
+    return moment.astimezone(ZoneInfo(tz or zone()))
+
+
+def when(iso: str | dt.datetime | None, tz: str | None = None) -> str:
+    """Return a stored time in the line's timezone, labelled: "2025-03-04 08:05 CST"."""
     if not iso:
         return "–"
-    moment = dt.datetime.fromisoformat(iso) if isinstance(iso, str) else iso
-    return moment.astimezone(dt.UTC).strftime("%H:%M:%S")
+    return _local(iso, tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def clock(iso: str | dt.datetime | None, tz: str | None = None) -> str:
+    """Return a stored time to the second in the line's timezone: "08:05:09" (pages say which)."""
+    if not iso:
+        return "–"
+    return _local(iso, tz).strftime("%H:%M:%S")
+
+
+def zone_label(line: str | None = None) -> str:
+    """Return the timezone a page's times are in, named: "America/Chicago (CST)"."""
+    return zone_name(zone(line))
+
+
+def outcome(code: str | None) -> str:
+    """Return how a call ended, in the words every page uses (`voice.calls.outcomes`)."""
+    return outcome_words(code)
+
+
+def counted(number: int | None, unit: str) -> str:
+    """Return "1 call", "1,204 calls": a count with its unit, singular for one."""
+    n = number or 0
+    return f"{n:,} {unit}{'' if n == 1 else 's'}"
 
 
 def reason(code: str | None, line: str | None = None) -> str:
@@ -62,10 +92,27 @@ def percent(rate: float | None) -> str:
     return f"{rate:.1%}" if 0 < rate < 0.1 else f"{rate:.0%}"
 
 
-def cell(value: object, kind: str = "text") -> str:
+def target(value: str) -> str:
+    """Return where an agent said a call should have gone ("team:care", "intent:returns")."""
+    kind, _, key = value.partition(":")
+    if not key:
+        return words.topic_title(value)
+    return words.team_title(key) + " team" if kind == "team" else words.topic_title(key)
+
+
+NAMED = {"topic": words.topic_title, "team": words.team_title, "target": target}
+
+
+def cell(value: object, kind: str = "text", tz: str | None = None) -> str:
     """Return a table cell's value in words, by its column's kind (see `tables.Column`)."""
+    if kind == "outcome":
+        return outcome(value)  # no outcome yet reads "Still on the line"
     if value is None or value == "":
         return "–"
+    if kind in ("when", "clock"):
+        return (when if kind == "when" else clock)(value, tz)
+    if kind in NAMED:
+        return NAMED[kind](str(value))
     if isinstance(value, bool):
         return "yes" if value else "no"
     shown = {
@@ -73,8 +120,6 @@ def cell(value: object, kind: str = "text") -> str:
         "rate": percent,
         "seconds": duration,
         "score": lambda v: f"{v:.1f}",
-        "when": when,
-        "clock": clock,
         "reason": reason,
     }.get(kind, str)
     return shown(value)
@@ -86,7 +131,10 @@ def register(app: Flask) -> None:
 
     app.add_template_global(csv_href, "csv_href")
     filters = {"duration": duration, "when": when, "reason": reason, "presence": presence}
-    filters |= {"percent": percent, "cell": cell, "clock": clock}
+    filters |= {"percent": percent, "cell": cell, "clock": clock, "outcome": outcome}
+    filters |= {"counted": counted}
+    app.add_template_global(zone_label, "zone_label")
+    app.add_template_global(zone, "line_zone")
     for name, function in filters.items():
         app.add_template_filter(function, name)
     words.register(app)

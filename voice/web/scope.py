@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 
@@ -24,8 +25,15 @@ class Scope:
     include_demo: bool
     real_calls: int
     demo_calls: int
-    tz: str = "UTC"  # days are the business's days when every line in scope shares a timezone
+    tz: str = "UTC"  # the line's timezone: its days, and the times the page shows
     errors: list[str] = field(default_factory=list)
+    zone_from: str = ""  # whose timezone it is, said when the lines in scope differ
+
+    @property
+    def zone_label(self) -> str:
+        """Return the timezone as the page names it, and whose it is when the lines differ."""
+        shown = zone_name(self.tz)
+        return f"{shown}, the zone of {self.zone_from}" if self.zone_from else shown
 
     @property
     def period(self) -> Period:
@@ -71,13 +79,44 @@ def _date(text: str, default: dt.date, what: str, errors: list[str]) -> dt.date:
     return day
 
 
-def _in_scope(callflow: str | None, lines: object) -> list[str]:
-    return [callflow] if callflow else lines.names
+def zone_name(tz: str) -> str:
+    """Return a timezone as pages name it: "America/Chicago (CST)", "UTC"."""
+    abbreviation = dt.datetime.now(ZoneInfo(tz)).strftime("%Z")
+    return tz if abbreviation in ("", tz) else f"{tz} ({abbreviation})"
 
 
-def scope_of(args: Mapping[str, str], session: object, today: dt.date | None = None) -> Scope:
-    """Return the scope a page's query asks for; bad values fall back to the defaults, named."""
-    today = today or dt.datetime.now(dt.UTC).date()
+def default_line(lines: object) -> str | None:
+    """Return the service's default line: the one configured, else the first loaded."""
+    names = lines.names
+    return lines.default_name if lines.default_name in names else next(iter(names), None)
+
+
+def line_zone(lines: object, name: str | None = None) -> str:
+    """Return a line's IANA timezone (the default line's when `name` is not loaded), else UTC."""
+    name = name if name in lines.names else default_line(lines)
+    return lines.by_name(name).business.timezone if name else "UTC"
+
+
+def zone_of(lines: object, callflow: str | None) -> tuple[str, str]:
+    """Return the timezone a page shows and, when lines in scope differ, whose it is."""
+    if callflow:
+        return line_zone(lines, callflow), ""
+    zones = {line_zone(lines, name) for name in lines.names}
+    if len(zones) <= 1:
+        return line_zone(lines), ""
+    return line_zone(lines), f"{default_line(lines)} (the default line; the lines' zones differ)"
+
+
+def scope_of(args: Mapping[str, str], session: object, now: dt.datetime | None = None) -> Scope:
+    """Return the scope a page's query asks for; bad values fall back to the defaults, named.
+
+    Days are the line's days: the default range ends today in the line's timezone.
+    """
+    lines = current_app.extensions["voice"].lines
+    callflow = args.get("callflow") or None
+    unknown = callflow is not None and callflow not in lines.names
+    tz, zone_from = zone_of(lines, None if unknown else callflow)
+    today = (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(tz)).date()
     errors: list[str] = []
     last = _date(args.get("end", ""), today, "end", errors)
     first = _date(
@@ -89,16 +128,13 @@ def scope_of(args: Mapping[str, str], session: object, today: dt.date | None = N
     if (last - first).days >= MAX_DAYS:
         first = last - dt.timedelta(days=MAX_DAYS - 1)
         errors.append(f"A range is at most {MAX_DAYS} days; showing from {first}.")
-    callflow = args.get("callflow") or None
-    lines = current_app.extensions["voice"].lines
-    if callflow and callflow not in lines.names:
+    if unknown:
         errors.append(f"No callflow named {callflow!r} is loaded; showing every callflow.")
         callflow = None
-    zones = {lines.by_name(name).business.timezone for name in _in_scope(callflow, lines)}
     status = data_status(session)
     demo_arg = args.get("demo", "")
     # with no real calls yet, a new install shows its seeded demo month rather than zeros
     include_demo = demo_arg == "1" if demo_arg in ("0", "1") else status["real_calls"] == 0
-    tz = zones.pop() if len(zones) == 1 else "UTC"
     counts = (status["real_calls"], status["demo_calls"])
-    return Scope(first, last, callflow, include_demo, *counts, tz=tz, errors=errors)
+    return Scope(first, last, callflow, include_demo, *counts, tz=tz, errors=errors,
+                 zone_from=zone_from)  # fmt: skip

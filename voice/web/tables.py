@@ -8,6 +8,7 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Response, abort, request, url_for
 
@@ -20,7 +21,9 @@ class Column:
 
     key: str
     label: str
-    kind: str = "text"  # text | count | rate | seconds | score | when | reason | call
+    kind: str = (
+        "text"  # text | count | rate | seconds | score | when | clock | reason | outcome | call
+    )
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Table:
     caption: str
     columns: Sequence[Column]
     rows: Sequence[Mapping[str, Any]] = field(default_factory=list)
+    tz: str | None = None  # the timezone of its times (the default line's when None)
 
 
 def csv_cell(value: Any) -> str:
@@ -53,8 +57,16 @@ def csv_text(table: Table) -> str:
     writer = csv.writer(out)
     writer.writerow([c.label for c in table.columns])
     for row in table.rows:
-        writer.writerow([csv_cell(row.get(c.key)) for c in table.columns])
+        writer.writerow([csv_cell(_csv_value(row.get(c.key), c, table.tz)) for c in table.columns])
     return out.getvalue()
+
+
+def _csv_value(value: Any, column: Column, tz: str | None) -> Any:
+    """Return a time in the table's timezone, with its offset (e.g. -06:00); others as they are."""
+    if column.kind != "when" or not value or tz is None:
+        return value
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(ZoneInfo(tz)).isoformat()
 
 
 def csv_response(table: Table, stem: str = "") -> Response:
