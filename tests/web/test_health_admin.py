@@ -73,6 +73,8 @@ def test_the_callflows_page_no_longer_says_all_is_well_while_calls_skip_the_assi
 ):
     page = admin_client.get("/admin/callflows").text
     assert "goes straight to a person" in banner_of(page)
+    running = page.split('href="/admin/callflows/acme-outfitters.yaml"')[1].split("</tr>")[0]
+    assert "yes, but every call goes to a person: no speech model" in running
 
 
 def test_agents_see_no_health_banner(agent_client):

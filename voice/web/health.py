@@ -134,9 +134,21 @@ def cache() -> HealthCache:
     return found
 
 
+def speech_lost_on(name: str | None) -> str:
+    """Return why a loaded line's calls all go to a person (its speech model), or ""."""
+    lines = current_app.extensions["voice"].lines
+    if not name or name not in lines.names:
+        return ""
+    model = cache().report()["speech"].get(lines.by_name(name).language, {})
+    if "missing" in model:
+        return "no speech model"
+    return "the speech model failed to load" if "failed" in model else ""
+
+
 def banner() -> dict:
     """Add `health_warnings` to admin pages' templates (an empty list elsewhere)."""
     if not (current_user and current_user.is_authenticated and current_user.is_admin):
-        return {"health_warnings": []}
+        return {"health_warnings": [], "speech_lost_on": lambda name: ""}
     rt = current_app.extensions["voice"]
-    return {"health_warnings": warnings(cache().report(), list(rt.lines.problems))}
+    alerts = warnings(cache().report(), list(rt.lines.problems))
+    return {"health_warnings": alerts, "speech_lost_on": speech_lost_on}
