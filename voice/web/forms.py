@@ -20,6 +20,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from voice.flow import titles
+from voice.flow.model import Callflow
 from voice.users import MAX_PASSWORD, MIN_PASSWORD
 
 DISPOSITIONS = [SelectChoice("resolved", "Resolved"), SelectChoice("follow_up", "Needs follow-up")]
@@ -62,20 +64,16 @@ class WrapUpForm(FlaskForm):
 
     def offer_targets(self, callflow: object | None, teams: list[str]) -> None:
         """Offer the callflow's intents and teams as what the routing should have been."""
+        line = callflow if isinstance(callflow, Callflow) else None
         intents = sorted(getattr(callflow, "intents", {}) or {})
         named = getattr(callflow, "teams", {}) or {}
         team_keys = sorted(named) or sorted(teams)
         group = "Intents the assistant answers"
         self.right_target.choices = [
             SelectChoice("", "Not sure / not applicable"),
-            *(SelectChoice(f"intent:{i}", i.replace("_", " "), optgroup=group) for i in intents),
-            *(SelectChoice(f"team:{t}", _team_name(named, t), optgroup="Teams") for t in team_keys),
+            *(SelectChoice(f"intent:{i}", titles.intent(line, i), optgroup=group) for i in intents),
+            *(SelectChoice(f"team:{t}", titles.team(line, t), optgroup="Teams") for t in team_keys),
         ]
-
-
-def _team_name(teams: dict, key: str) -> str:
-    team = teams.get(key)
-    return getattr(team, "display_name", "") or key.replace("_", " ")
 
 
 def _tickets() -> URLSafeTimedSerializer:
