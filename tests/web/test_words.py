@@ -19,21 +19,23 @@ def available(agent_client, post_form):
     return agent_client
 
 
-def test_the_screen_pop_names_the_topic_and_team_by_their_titles(app, available):
+def console_after(app, client, said: str) -> str:
+    """Place a call in which the caller says `said`; return the agent's console page."""
     with serve(app) as base:
         twilio = FakeTwilio(base, AUTH_TOKEN, fast=True, simulated_text=True)
-        twilio.call([Utter(text="i want to buy in bulk for my company")], "+15555550177", DEMO_LINE)
-    page = available.get("/console/").text
+        twilio.call([Utter(text=said)], "+15555550177", DEMO_LINE)
+    return client.get("/console/").text
+
+
+def test_the_screen_pop_names_the_topic_and_team_by_their_titles(app, available):
+    page = console_after(app, available, "i want to buy in bulk for my company")
     assert "Wholesale and bulk orders: always handled by a person" in page
     assert "<dt>Team</dt><dd>Orders and returns</dd>" in page
     assert "wholesale (sensitive topic)" not in page and ">orders<" not in page
 
 
 def test_the_wrap_up_offers_intents_and_teams_by_title(app, available):
-    with serve(app) as base:
-        twilio = FakeTwilio(base, AUTH_TOKEN, fast=True, simulated_text=True)
-        twilio.call([Utter(text="agent please")], "+15555550177", DEMO_LINE)
-    page = available.get("/console/").text
+    page = console_after(app, available, "agent please")
     assert '<option value="intent:order_status">Order status</option>' in page
     assert '<option value="team:security">Account security</option>' in page
 

@@ -40,35 +40,30 @@ def _offer(gather: ET.Element) -> str:
     return "waited for the caller's answer"
 
 
+DONE = {  # verbs that tell what the line did in a fixed phrase
+    "Connect": "listened to the caller",
+    "Enqueue": "put the caller in line",
+    "Record": "recorded the caller's message after a beep",
+    "Leave": "took the caller out of the line",
+    "Hangup": "ended the call",
+    "Play": "played a recording",
+}
+
+
 def _verb(verb: ET.Element, heard: Heard) -> None:
-    match verb.tag:
-        case "Say":
-            heard.said.append(" ".join((verb.text or "").split()))
-        case "Gather":
-            for inner in verb:
-                _verb(inner, heard)
-            heard.did.append(_offer(verb))
-        case "Connect":
-            heard.listened = True
-            heard.did.append("listened to the caller")
-        case "Dial":
-            heard.did.append(f"rang {_target(verb)}")
-        case "Enqueue":
-            heard.did.append("put the caller in line")
-        case "Record":
-            heard.did.append("recorded the caller's message after a beep")
-        case "Pause":
-            heard.did.append(f"kept the caller on hold for {verb.get('length', '1')} s")
-        case "Leave":
-            heard.did.append("took the caller out of the line")
-        case "Hangup":
-            heard.did.append("ended the call")
-        case "Play":
-            heard.did.append("played a recording")
-        case "Redirect":
-            pass  # the line's own next step, not something the caller notices
-        case other:
-            heard.did.append(f"used {other}")
+    if verb.tag == "Say":
+        heard.said.append(" ".join((verb.text or "").split()))
+    elif verb.tag == "Gather":
+        for inner in verb:
+            _verb(inner, heard)
+        heard.did.append(_offer(verb))
+    elif verb.tag == "Dial":
+        heard.did.append(f"rang {_target(verb)}")
+    elif verb.tag == "Pause":
+        heard.did.append(f"kept the caller on hold for {verb.get('length', '1')} s")
+    elif verb.tag != "Redirect":  # a redirect is the line's own next step, unnoticed by callers
+        heard.did.append(DONE.get(verb.tag, f"used {verb.tag}"))
+    heard.listened = heard.listened or verb.tag == "Connect"
 
 
 def read_twiml(xml: str) -> Heard | None:
