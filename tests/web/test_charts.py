@@ -3,7 +3,7 @@
 import re
 import xml.etree.ElementTree as ET
 
-from voice.web.charts import Segment, Series, bars, funnel, nice_ticks, stacked_series
+from voice.web.charts import Segment, Series, bars, counted, funnel, nice_ticks, stacked_series
 from voice.web.tables import csv_cell
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -54,3 +54,30 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_quoted():
     assert [csv_cell(v) for v in (None, True, 0.33333, 12.5, 3, "ok")] == [
         "", "true", "0.3333", "12.5", "3", "ok"
     ]  # fmt: skip
+
+
+def test_one_call_is_one_call_not_one_calls():
+    assert counted(1) == "1 call" and counted(0) == "0 calls" and counted(12_500) == "12.5k calls"
+    svg = ET.tostring(parse(bars("Why", [("a", 1), ("b", 2)])), encoding="unicode")
+    assert "a: 1 call" in svg and "b: 2 calls" in svg and "1 calls" not in svg
+
+
+def test_a_funnel_leaves_out_empty_boxes_and_wraps_a_long_caption_inside_the_chart():
+    names = ["Reached a person", "Callback requested", "Left a voicemail", "No one answered",
+             "Hung up before a person"]  # fmt: skip
+    svg = parse(funnel("F", [[Segment("Greeted", 500)], [Segment(n, 100) for n in names],
+                             [Segment("Nobody", 0)]]))  # fmt: skip
+    boxes = [r for r in svg.iter(f"{SVG}rect") if r.get("height") == "30"]
+    assert len(boxes) == 6  # no box for the stage no call reached
+    texts = [t for t in svg.iter(f"{SVG}text")]
+    assert "Nobody" not in " ".join(t.text for t in texts)
+    width = float(svg.get("viewBox").split()[2])
+    for text in texts:  # about 0.56 em a character: every caption ends inside the chart
+        assert float(text.get("x")) + len(text.text) * 13 * 0.56 <= width
+    assert len({t.get("y") for t in texts if t.text.startswith(tuple(names))}) == 2
+
+
+def test_each_series_and_box_can_carry_its_outcomes_colour():
+    svg = parse(stacked_series("S", ["a", "b"], [Series("Hung up", [1, 2], "outcome-abandoned")]))
+    assert [p.get("class") for p in svg.iter(f"{SVG}polygon")] == ["outcome-abandoned"]
+    assert "Hung up: 3 calls" in ET.tostring(svg, encoding="unicode")
