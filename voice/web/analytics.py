@@ -154,9 +154,9 @@ def funnel_table(steps: dict) -> Table:
     return Table("funnel", "Call funnel", columns, rows)
 
 
-def _colour(key: str) -> str:
-    """Return the colour class of an outcome, or of a funnel stage named after one."""
-    return "outcome-" + FUNNEL_COLOURS.get(key, key)
+def _colour(outcome: str) -> str:
+    """Return the colour class of an outcome (or of calls still going: "in_progress")."""
+    return f"outcome-{outcome}"
 
 
 def dashboard_charts(days: list[dict], reasons: list[dict], steps: dict) -> dict[str, Markup]:
@@ -166,7 +166,10 @@ def dashboard_charts(days: list[dict], reasons: list[dict], steps: dict) -> dict
     ]
     bars = [(reason_words(r["reason"]), r["count"]) for r in reasons]
     funnel_rows = [
-        [charts.Segment(FUNNEL_NAMES[key], steps[key], _colour(key)) for key in row]
+        [
+            charts.Segment(FUNNEL_NAMES[key], steps[key], _colour(FUNNEL_COLOURS.get(key, key)))
+            for key in row
+        ]  # fmt: skip
         for row in FUNNEL_ROWS
     ]
     return {
