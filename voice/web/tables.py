@@ -21,9 +21,9 @@ class Column:
 
     key: str
     label: str
-    kind: str = (
-        "text"  # text | count | rate | seconds | score | when | clock | reason | outcome | call
-    )
+    # text | count | rate | seconds | score | when | clock | reason | outcome | topic | team
+    # | target | call | auto (each row's own "kind")
+    kind: str = "text"
 
 
 @dataclass
