@@ -1,6 +1,7 @@
 """`voice demo seed`: a realistic month, flagged demo, replaceable, never mixed with real rows."""
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 import sqlalchemy as sa
@@ -9,6 +10,7 @@ from analytics_rows import add_call, add_callback, add_score, add_wrap_up
 from voice import analytics
 from voice.analytics import Period
 from voice.analytics.demo import clear_demo, seed_demo
+from voice.calls.outcomes import judge
 from voice.flow import load_callflow
 from voice.store.models import Call, Callback, Customer, SurveyResponse, WrapUp
 
@@ -94,3 +96,12 @@ def test_the_demo_shows_where_automation_hurts(seeded):
     assert rows["order_status"]["hurts"] and rows["price_match"]["hurts"]
     assert not rows["store_hours"]["hurts"]
     assert rows["order_status"]["csat_automated"] < rows["order_status"]["csat_human"]
+
+
+def test_every_demo_call_ends_as_the_live_service_would_judge_it(seeded):
+    with seeded.session() as s:
+        calls = s.scalars(sa.select(Call)).all()
+        judged = Counter((call.outcome, judge(s, call)) for call in calls)
+    assert all(stored == fresh for stored, fresh in judged), judged
+    ended = Counter(stored for stored, _ in judged.elements())
+    assert ended["callback_requested"] and ended["voicemail"]  # after hours, and from the line
