@@ -155,6 +155,19 @@ def test_an_intent_the_file_sends_to_people_can_be_given_back_from_the_intents_p
     )
 
 
+def test_an_intent_sent_to_people_with_no_calls_can_still_be_given_back(
+    admin_client, open_callflows, app
+):
+    path = open_callflows / DEMO
+    path.write_text(path.read_text().replace("  rentals:\n", "  rentals:\n    to_people: true\n"))
+    app.extensions["voice"].lines.reload()
+    page = admin_client.get(f"/admin/intents?{WEEK}").text
+    assert "No calls about an intent in this range." in page
+    quiet = page[page.index('id="quiet-title"') :]
+    assert "Rentals" in quiet and 'aria-label="Give back to the assistant: Rentals"' in quiet
+    assert hidden_fields(quiet, GIVE_BACK) == {"callflow": "acme-outfitters", "intent": "rentals"}
+
+
 def test_giving_back_needs_the_csrf_token(admin_client, open_callflows):
     path = open_callflows / DEMO
     path.write_text(path.read_text().replace("  rentals:\n", "  rentals:\n    to_people: true\n"))
