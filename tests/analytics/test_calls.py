@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from analytics_rows import T0, add_call
+from analytics_rows import T0, add_call, add_wrap_up
 
 from voice import analytics
 
@@ -67,3 +67,23 @@ def test_an_unknown_filter_is_refused_by_name(stored):
 def test_an_unknown_call_has_no_detail(db):
     with db.session() as s:
         assert analytics.call_detail(s, 999) is None
+
+
+def test_misrouted_calls_list_where_they_went_and_where_the_agent_says_they_belonged(stored):
+    with stored.session() as s:
+        wrong = add_call(s, outcome="transferred", decisions=AGENT, number="+15125550400")
+        add_wrap_up(s, wrong, routing_right=False, right_target="intent:returns")
+        add_wrap_up(s, add_call(s, outcome="transferred", decisions=AGENT))  # marked right
+    (row,) = listed(stored, {"misrouted": True})["rows"]
+    assert (row["from_number"], row["team"], row["right_target"]) == (
+        "+15125550400", "general", "intent:returns"
+    )  # fmt: skip
+
+
+def test_a_call_without_twilios_length_is_as_long_as_it_lasted(db):
+    with db.session() as s:
+        call = add_call(s)
+        call.duration_s, call.ended_at = None, T0 + dt.timedelta(seconds=47)
+        add_call(s, number="+15125550999").duration_s = 12
+    lengths = {r["from_number"]: r["duration_s"] for r in listed(db)["rows"]}
+    assert lengths == {"+15125550001": 47, "+15125550999": 12}
