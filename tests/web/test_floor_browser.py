@@ -39,9 +39,10 @@ def test_the_floor_follows_agents_and_callers_live(app, db, make_agent, floor_pa
                     to_number=DEMO_LINE, callflow="acme-outfitters")  # fmt: skip
         s.add(call)
         s.flush()
+        joined = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=65)
         s.add(QueueEntry(call_id=call.id, callflow="acme-outfitters", team="general",
                          language="en-US", reason="asked_for_human", status="waiting",
-                         enqueued_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=65)))  # fmt: skip
+                         enqueued_at=joined))  # fmt: skip
     app.extensions["voice"].bus.publish(FLOOR, {"type": "queue", "change": "waiting"})
     general = page.locator('[data-team="general"]')
     expect(general).to_contain_text("+15555550142")

@@ -3,8 +3,7 @@
 (function () {
   "use strict";
   const root = document.querySelector("[data-console]");
-  if (!root || !window.EventSource || !window.fetch) return;
-  const live = document.getElementById("live");
+  if (!root || !window.EventSource || !window.fetch || !window.voiceLive) return;
   const parts = ["presence", "call", "wrapup", "callbacks"];
   const shown = {};
   let pending = null;
@@ -29,16 +28,8 @@
 
   async function refresh() {
     pending = null;
-    const response = await fetch(root.dataset.state, {
-      headers: { Accept: "application/json" },
-      credentials: "same-origin",
-    });
-    if (response.status === 401) {
-      window.location.assign(root.dataset.login);
-      return;
-    }
-    if (!response.ok) return;
-    const state = await response.json();
+    const state = await window.voiceLive.parts(root);
+    if (!state) return;
     parts.forEach(function (name) { swap(name, state[name], state.wrapup_key); });
     tick();
   }
@@ -56,24 +47,16 @@
   }
 
   function connect() {
-    const source = new EventSource(root.dataset.events);
-    source.addEventListener("open", function () {
-      live.textContent = "Live.";
-      root.dataset.live = "yes";
-    });
-    source.addEventListener("error", function () {
-      live.textContent = "Connection lost; reconnecting…";
-      root.dataset.live = "no";
-    });
+    const handlers = { queue: function () { soon(500); } };  // busy floors: batch them
     ["hello", "offer", "bridged", "ended", "presence", "callback"].forEach(function (type) {
-      source.addEventListener(type, function (event) {
+      handlers[type] = function (event) {
         const data = JSON.parse(event.data || "{}");
         // the floor channel carries every agent's presence: only ours matters here
         if (data.channel === "floor" && type === "presence") return;
         soon();
-      });
+      };
     });
-    source.addEventListener("queue", function () { soon(500); });  // busy floors: batch them
+    window.voiceLive.follow(root, handlers);
   }
 
   document.addEventListener("input", function (event) {

@@ -4,7 +4,6 @@
   "use strict";
   const root = document.querySelector("[data-floor]");
   if (!root) return;
-  const live = document.getElementById("live");
   const parts = ["summary", "teams", "agents"];
   let pending = null;
 
@@ -31,16 +30,8 @@
 
   async function refresh() {
     pending = null;
-    const response = await fetch(root.dataset.state, {
-      headers: { Accept: "application/json" },
-      credentials: "same-origin",
-    });
-    if (response.status === 401) {
-      window.location.assign(root.dataset.login);
-      return;
-    }
-    if (!response.ok) return;
-    const state = await response.json();
+    const state = await window.voiceLive.parts(root);
+    if (!state) return;
     parts.forEach(function (name) {
       const el = document.getElementById(name);
       if (el && typeof state[name] === "string" && el.innerHTML !== state[name]) {
@@ -56,19 +47,12 @@
   }
 
   function connect() {
-    if (!window.EventSource || !window.fetch) return;
-    const source = new EventSource(root.dataset.events);
-    source.addEventListener("open", function () {
-      live.textContent = "Live.";
-      root.dataset.live = "yes";
-    });
-    source.addEventListener("error", function () {
-      live.textContent = "Connection lost; reconnecting…";
-      root.dataset.live = "no";
-    });
+    if (!window.EventSource || !window.fetch || !window.voiceLive) return;
+    const handlers = {};
     ["hello", "presence", "callback", "queue"].forEach(function (type) {
-      source.addEventListener(type, function () { soon(); });
+      handlers[type] = function () { soon(); };
     });
+    window.voiceLive.follow(root, handlers);
   }
 
   tick();
