@@ -74,3 +74,12 @@ def test_a_line_without_an_understanding_model_is_shown_degraded(
     page = admin_client.get("/admin/callflows").text
     row = re.search(rf"{DEMO}.*?</tr>", page, re.S).group(0)
     assert "Degraded: words only" in row and "voice models download nlu-en" in row
+
+
+def test_a_file_page_lists_the_names_the_pages_show_for_each_key(admin_client, open_callflows):
+    page = admin_client.get("/admin/callflows/acme-outfitters.yaml").text
+    names = page[page.index('id="names-title"') : page.index('id="yaml-title"')]
+    rows = re.findall(r"<tr><td>(\w+)</td><td><code>(\w+)</code></td><td>([^<]+)</td></tr>", names)
+    assert ("Intents", "order_status", "Order status") in rows
+    assert ("Escalations", "wholesale", "Wholesale and bulk orders") in rows
+    assert ("Teams", "security", "Account security") in rows

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 
 from voice.errors import CallflowError, CallflowInvalid
+from voice.flow import titles
 from voice.flow.loader import callflow_files, check_callflow
+from voice.flow.model import Callflow
 from voice.web.admin import bp
 from voice.web.forms import ActionForm
 
@@ -25,6 +27,7 @@ class FileCheck:
     summary: str
     understanding: str = ""  # how the line reads callers: by meaning (model id), or words only
     degraded: bool = False
+    titles: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # kind: (key, title)
 
 
 def _lines():  # noqa: ANN202 - the runtime's Lines
@@ -58,8 +61,20 @@ def check_file(path: Path) -> FileCheck:
         else:
             understanding = f"by meaning ({index.embedder.id})"
     return FileCheck(
-        path, name, loaded, report.errors, report.warnings, summary, understanding, degraded
-    )
+        path, name, loaded, report.errors, report.warnings, summary, understanding, degraded,
+        shown_names(callflow),
+    )  # fmt: skip
+
+
+def shown_names(callflow: Callflow | None) -> dict[str, list[tuple[str, str]]]:
+    """Return each intent's, escalation's and team's key with the title the pages show."""
+    if callflow is None:
+        return {}
+    kinds = {"Intents": callflow.intents, "Escalations": callflow.escalations,
+             "Teams": callflow.teams}  # fmt: skip
+    return {
+        kind: [(k, titles.title_of(v)) for k, v in found.items()] for kind, found in kinds.items()
+    }
 
 
 def _files() -> list[Path]:
