@@ -143,3 +143,28 @@ def test_the_banner_reuses_a_recent_report_rather_than_checking_on_every_page():
     assert cache.fresh() == {"n": 2} and cache.report() == {"n": 2}
     stale = HealthCache(lambda: computed.append(1) or {"n": len(computed)}, ttl_s=-1)
     assert stale.report() != stale.report()
+
+
+def test_while_one_page_checks_again_the_others_show_the_last_report():
+    import threading
+
+    from voice.web.health import HealthCache
+
+    go_on, started, reports = threading.Event(), threading.Event(), iter([{"n": 1}, {"n": 2}])
+
+    def compute():
+        report = next(reports)
+        if report["n"] == 2:  # the second check hangs, as on a blackholed database
+            started.set()
+            go_on.wait()
+        return report
+
+    cache = HealthCache(compute, ttl_s=-1)  # always due again
+    assert cache.report() == {"n": 1}
+    checking = threading.Thread(target=cache.report)
+    checking.start()
+    assert started.wait(30)
+    assert cache.report() == {"n": 1}  # at once, not after the hanging check
+    go_on.set()
+    checking.join(30)
+    assert cache._report == {"n": 2}

@@ -41,11 +41,22 @@ class HealthCache:
         self._at = 0.0
 
     def report(self) -> dict:
-        """Return the cached report, computing it again when it is older than the limit."""
-        with self._lock:
-            if self._report is None or time.monotonic() - self._at > self.ttl_s:
+        """Return the cached report, computing it again when it is older than the limit.
+
+        While one request checks again (a hanging database takes its timeout), the others
+        show the last report rather than wait for it.
+        """
+        stale = self._report
+        if stale is not None and time.monotonic() - self._at <= self.ttl_s:
+            return stale
+        if not self._lock.acquire(blocking=stale is None):
+            return stale
+        try:
+            if self._report is stale:  # nobody refreshed it while we waited
                 self._report, self._at = self.compute(), time.monotonic()
             return self._report
+        finally:
+            self._lock.release()
 
     def fresh(self) -> dict:
         """Compute the report now (the System health page) and keep it for the banner."""
