@@ -22,7 +22,6 @@ from flask_login import current_user
 from voice.errors import CallflowInvalid
 from voice.flow import titles
 from voice.flow.edit import set_to_people
-from voice.flow.loader import load_callflow
 from voice.flow.model import Callflow
 
 audit = logging.getLogger("voice.audit")
@@ -78,18 +77,18 @@ def _target(name: str, intent: str, on: bool) -> Callflow:
     return callflow
 
 
-def _told(line: Callflow, after: Callflow, intent: str, on: bool, team: str | None) -> dict:
-    """Return the preview's words: the intent, its answer, and where callers go instead."""
-    goes_to = after.intents[intent].team if on else line.intents[intent].team
-    key = after.team(goes_to).key
+def _told(line: Callflow, intent: str, on: bool, team: str | None) -> dict:
+    """Return the preview's words: the intent, its answer, and the team callers go to instead."""
+    # only `to_people` and `team` change, so the line as loaded says everything else
+    key = line.team(team if on else line.intents[intent].team).key
     return {
         "teams": {k: titles.team(line, k) for k in line.teams},
         "title": titles.intent(line, intent),
         "business": line.business.name,
         "answer": " ".join(_PLACEHOLDER.sub("…", line.intents[intent].answer).split()),
-        "handoff": after.handoff_line(key),
-        "team_title": titles.team(after, key),
-        "closed": f"We're open {after.hours_week()}" if after.business.hours.given else "",
+        "handoff": line.handoff_line(key),
+        "team_title": titles.team(line, key),
+        "closed": f"We're open {line.hours_week()}" if line.business.hours.given else "",
     }
 
 
@@ -102,14 +101,13 @@ def preview(name: str, intent: str, team: str | None, on: bool = True) -> Change
     copy = path.with_name(f".{path.name}.preview-{os.getpid()}-{threading.get_ident()}")
     copy.write_text(text, encoding="utf-8")
     try:
-        diff = set_to_people(copy, intent, on, team)
-        after = load_callflow(copy)
+        diff = set_to_people(copy, intent, on, team)  # checked as `voice callflows check` does
     except CallflowInvalid as exc:
         raise CallflowInvalid(str(path), exc.key, exc.problem, exc.fix) from None
     finally:
         copy.unlink(missing_ok=True)
     diff = diff.replace(str(copy), path.name, 2)  # the --- and +++ headers
-    words = _told(line, after, intent, on, team)
+    words = _told(line, intent, on, team)
     before = line.intents[intent].team
     return Change(name, intent, on, team, before, path, diff, fingerprint(text), **words)
 
