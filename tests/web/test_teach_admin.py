@@ -67,11 +67,11 @@ def test_calls_that_went_to_a_person_without_a_match_are_grouped_by_meaning(admi
     titles = re.findall(r"closest to: ([^(]+?) \((\d+) calls?\)", page)
     counts = [int(n) for _, n in titles]
     assert counts == sorted(counts, reverse=True) and sum(counts) == 5
-    assert ("store hours", "2") in titles  # lock up tonight, memorial day
+    assert ("Store hours", "2") in titles  # lock up tonight, memorial day
     assert "sunday mornings" not in page  # answered: not listed
     assert "no confident match" in page and "too vague to tell what they needed" in page
-    assert "should have been: store hours" in page
-    assert "should have gone to the customer service team" in page
+    assert "should have been: Store hours" in page
+    assert "should have gone to the Customer service team" in page
 
 
 def test_agents_labels_become_labelled_cases_with_figures(admin_client, calls, app):
@@ -98,9 +98,9 @@ def test_the_preview_shows_each_case_that_changes_and_writes_nothing(
     assert "Now 0/1 answerable answered, 0 answered wrongly" in shown
     assert "With this example 1/1 answerable answered, 0 answered wrongly" in shown
     row = re.search(r'<table id="changed">.*?</table>', page.text, re.S).group(0)
-    assert LOCK_UP in row and "answer: store hours" in row
-    assert "to a person (safe): a person (no confident match), customer service team" in row
-    assert "right</span>: answered store hours" in row
+    assert LOCK_UP in row and "answer: Store hours" in row
+    assert "to a person (safe): a person (no confident match), Customer service team" in row
+    assert "right</span>: answered Store hours" in row
     assert "+      - when do you lock up tonight" in html.unescape(page.text)
     assert "Accept: add this example" in page.text
     assert (open_callflows / DEMO).read_text() == before
@@ -115,7 +115,7 @@ def test_a_suggestion_that_would_answer_a_case_wrongly_cannot_be_accepted(
     page = teach_call(admin_client, post_form, calls["lock_up"], "intent:return_policy")
     shown = text_of(page.text)
     assert "This example cannot be accepted" in shown
-    assert f"“{LOCK_UP}” would be answered return policy; it should be answer: store hours" in shown
+    assert f"“{LOCK_UP}” would be answered Return policy; it should be answer: Store hours" in shown
     assert 'class="hurts"' in page.text and "Accept: add this example" not in page.text
     data = {"callflow": "acme-outfitters", "label": "intent:return_policy", "demo": "0",
             "source": f"call:{calls['lock_up']}", "csrf_token": csrf_of(page.text)}  # fmt: skip
@@ -145,7 +145,7 @@ def test_accepting_writes_the_example_keeps_the_case_journals_it_and_reloads(
         assert (row.kind, row.name, row.text) == ("intent", "store_hours", LOCK_UP)
         assert row.source == f"call:{calls['lock_up']}" and row.undone_at is None
     assert "Recently taught" in said and "Ada Admin" in said
-    assert "Already an example of store hours" in said  # the call is now known to the line
+    assert "Already an example of Store hours" in said  # the call is now known to the line
     again = admin_client.post(ACCEPT, data=data, follow_redirects=True)
     assert "already has" in text_of(again.text)
     assert (open_callflows / DEMO).read_text().count(LOCK_UP) == 1
@@ -199,7 +199,7 @@ def test_an_unlabelled_call_is_taught_as_the_label_the_admin_picks(
     page = admin_client.get(PAGE).text
     assert f'<select id="label-{calls["canoe"]}" name="label" required>' in page
     preview = teach_call(admin_client, post_form, calls["canoe"], "intent:rentals")
-    assert "Add “can i borrow a canoe for the weekend” as an example of rentals" in text_of(
+    assert "Add “can i borrow a canoe for the weekend” as an example of Rentals" in text_of(
         preview.text
     )
     data = fields_of(preview.text, ACCEPT) | {"csrf_token": csrf_of(preview.text)}
@@ -224,7 +224,7 @@ def test_bank_suggestions_are_offered_for_intents_and_previewed_like_any_other(
 ):
     page = admin_client.get(PAGE).text
     bank = re.search(r'id="bank-title".*?</section>', page, re.S).group(0)
-    assert "<summary>store hours (8)</summary>" in bank and "gift cards" not in bank
+    assert "<summary>Store hours (8)</summary>" in bank and "gift cards" not in bank
     offered = re.findall(r'name="text" value="([^"]+)"', bank)
     line = app.extensions["voice"].lines.by_name("acme-outfitters")
     assert offered and not set(offered) & set(line.intents["store_hours"].examples)
@@ -245,8 +245,8 @@ def test_without_an_understanding_model_the_page_works_and_says_it_is_degraded(
     client = client_for(make_app(callflows_dir=open_callflows, twilio_rest="fake"))
     page = text_of(client.get(PAGE).text)
     assert "Understanding is degraded:" in page
-    assert "closest to: store hours" in page and "2 labelled cases" in page
-    assert "Suggested ways callers ask" in page and "store hours" in page
+    assert "closest to: Store hours" in page and "2 labelled cases" in page
+    assert "Suggested ways callers ask" in page and "Store hours" in page
 
 
 @pytest.fixture
@@ -309,6 +309,6 @@ def test_a_labelled_case_and_an_addition_read_the_same_in_words():
 
     add = Addition("escalation", "product_injury", "my tent pole snapped and cut me")
     assert expect_of(add) == "transfer:escalation:product_injury"
-    assert expect_words(expect_of(add)) == "a person, for product injury"
-    assert teaches(add) == "an example of product injury (goes to a person at once)"
+    assert expect_words(expect_of(add)) == "a person, for Product injury"
+    assert teaches(add) == "an example of Product injury (goes to a person at once)"
     assert Case(expect_of(add), add.text).expect.startswith("transfer:")

@@ -38,8 +38,8 @@ def test_an_admin_previews_accepts_and_undoes_an_example_from_a_call(
     before = path.read_text()
     page.get_by_role("link", name="Teach", exact=True).click()
     expect(page.get_by_role("heading", name="Teach the assistant")).to_be_visible()
-    expect(page.get_by_role("heading", name="closest to: store hours")).to_be_visible()
-    page.get_by_role("button", name=f"Preview: {LOCK_UP} as an example of store hours").click()
+    expect(page.get_by_role("heading", name="closest to: Store hours")).to_be_visible()
+    page.get_by_role("button", name=f"Preview: {LOCK_UP} as an example of Store hours").click()
     expect(page.locator("#figures-after")).to_have_text(
         "1/1 answerable answered, 0 answered wrongly"
     )

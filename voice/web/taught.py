@@ -16,6 +16,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from voice.errors import CallflowInvalid
+from voice.flow import titles
 from voice.flow.bank import load_bank
 from voice.flow.cases import Case, Outcome, Replay, append_case, cases_path, read_cases, replay
 from voice.flow.edit import add_examples, remove_examples
@@ -23,6 +24,7 @@ from voice.flow.model import Callflow
 from voice.flow.teach import Addition, addition_for, harms, known, with_additions
 from voice.flow.understand import OUT_OF_SCOPE
 from voice.store.models import TaughtExample, User, utcnow
+from voice.web import words
 from voice.web.filters import reason
 from voice.web.teaching import label_words, labelled, tidy, words_of_call
 
@@ -232,21 +234,20 @@ def recent(s: so.Session, callflow: str) -> list[dict]:
 
 
 def expect_words(expect: str) -> str:
-    """Return a case label in words: "answer: store hours", "a person (fraud)"."""
+    """Return a case label in words: "answer: Store hours", "a person, for Fraud"."""
     if expect.startswith("answer:"):
-        return f"answer: {expect.removeprefix('answer:').replace('_', ' ')}"
+        return f"answer: {words.intent_title(expect.removeprefix('answer:'))}"
     if expect.startswith("transfer:escalation:"):
-        return f"a person, for {expect.rsplit(':', 1)[1].replace('_', ' ')}"
+        return f"a person, for {words.escalation_title(expect.rsplit(':', 1)[1])}"
     return "a person, at their request" if expect == "transfer:human" else "a person"
 
 
 def got_words(got: str, callflow: Callflow | None = None) -> str:
-    """Return what the line did, in words: "answered store hours", "a person (no match), …"."""
+    """Return what the line did, in words: "answered Store hours", "a person (no match), …"."""
     if got.startswith("answer:"):
-        return f"answered {got.removeprefix('answer:').replace('_', ' ')}"
+        return f"answered {titles.intent(callflow, got.removeprefix('answer:'))}"
     why, _, key = got.partition(":")[2].partition("→")
-    team = callflow.teams.get(key) if callflow else None
-    return f"a person ({reason(why)}), {team.display_name if team else key.replace('_', ' ')} team"
+    return f"a person ({reason(why)}), {titles.team(callflow, key)} team"
 
 
 VERDICTS = {"right": "right", "wrong": "answered wrongly", "miss": "to a person (safe)"}

@@ -9,6 +9,7 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length
 
 from voice.errors import CallflowError
+from voice.flow import titles
 from voice.flow.bank import suggestions
 from voice.flow.cases import Case, replay
 from voice.flow.teach import addition_for, known
@@ -141,7 +142,7 @@ def _bank(callflow: object) -> list[tuple[str, list[str]]]:
 
 def _choices(callflow: object) -> list[tuple[str, list[tuple[str, str]]]]:
     """Return what a call can be taught as, grouped as the select shows it."""
-    intents = [(f"intent:{n}", n.replace("_", " ")) for n in sorted(callflow.intents)]
+    intents = [(f"intent:{n}", titles.intent(callflow, n)) for n in sorted(callflow.intents)]
     escalations = [(f"escalation:{n}", label_words(("escalation", n)))
                    for n in sorted(callflow.escalations)]  # fmt: skip
     never = [(OUT_OF_SCOPE, "not something the assistant should answer")]

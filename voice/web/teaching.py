@@ -18,11 +18,13 @@ from voice.analytics import Period
 from voice.analytics.scope import scoped_ids
 from voice.calls.retention import PURGED
 from voice.errors import CallflowError
+from voice.flow import titles
 from voice.flow.cases import Case, cases_path, read_cases, unknown_labels
 from voice.flow.model import Callflow
 from voice.flow.text import normalise
 from voice.store.models import Call, Turn, WrapUp
 from voice.store.models import Decision as DecisionRow
+from voice.web import words
 from voice.web.filters import reason
 
 WHY = {
@@ -197,12 +199,12 @@ def closest(callflow: Callflow, words: str) -> tuple[str, str]:
 
 
 def label_words(label: tuple[str, str]) -> str:
-    """Return a label as an admin reads it: "store hours", "fraud (goes to a person)"."""
+    """Return a label as an admin reads it: "Store hours", "Fraud (goes to a person at once)"."""
     kind, name = label
     if kind == "intent":
-        return name.replace("_", " ")
+        return words.intent_title(name)
     if kind == "escalation":
-        return f"{name.replace('_', ' ')} (goes to a person at once)"
+        return f"{words.escalation_title(name)} (goes to a person at once)"
     if kind == "out_of_scope":
         return "what the assistant should not answer"
     return "nothing the line knows"
@@ -223,7 +225,7 @@ def why_words(call: Heard) -> str:
     if call.reason in WHY:
         said = WHY[call.reason]
     elif call.reason == "intent" and call.intent:
-        said = f"the assistant answered {call.intent.replace('_', ' ')}"
+        said = f"the assistant answered {words.intent_title(call.intent)}"
     else:
         said = reason(call.reason)
     return f"{said}; the agent marked the routing wrong" if call.routing_right is False else said
@@ -237,9 +239,7 @@ def agent_words(callflow: Callflow, call: Heard) -> str:
         return "the routing was right"
     kind, _, name = (call.right_target or "").partition(":")
     if kind == "intent":
-        return f"should have been: {name.replace('_', ' ')}"
+        return f"should have been: {titles.intent(callflow, name)}"
     if kind == "team":
-        team = callflow.teams.get(name)
-        shown = team.display_name if team else name.replace("_", " ")
-        return f"should have gone to the {shown} team"
+        return f"should have gone to the {titles.team(callflow, name)} team"
     return "the routing was wrong; not sure what was right"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 from voice.errors import CallflowNotFound
 from voice.flow import titles
@@ -20,7 +20,7 @@ def line_named(
     name: str | None, has: Callable[[Callflow], bool] = lambda _: True
 ) -> Callflow | None:
     """Return the loaded line called `name`; without one, the first line for which `has` holds."""
-    runtime = current_app.extensions.get("voice")
+    runtime = current_app.extensions.get("voice") if has_app_context() else None
     lines = getattr(runtime, "lines", None)
     if lines is None:
         return None
