@@ -12,7 +12,7 @@ from voice.users import set_password
 from conftest import sign
 from tests_support import incoming_params
 
-PUBLIC = {"auth.login", "static", "web.static", "health"}
+PUBLIC = {"auth.login", "static", "web.static", "health", "favicon"}
 
 
 def page_urls(app, prefix: str = ""):
