@@ -81,3 +81,14 @@ def test_each_series_and_box_can_carry_its_outcomes_colour():
     svg = parse(stacked_series("S", ["a", "b"], [Series("Hung up", [1, 2], "outcome-abandoned")]))
     assert [p.get("class") for p in svg.iter(f"{SVG}polygon")] == ["outcome-abandoned"]
     assert "Hung up: 3 calls" in ET.tostring(svg, encoding="unicode")
+
+
+def test_bar_labels_get_the_room_they_need_and_a_long_one_is_cut_but_named_in_full():
+    long_name = "Complaint or cancellation: always handled by a person, every single time"
+    svg = parse(bars("Why", [(long_name, 10), ("short", 5)]))
+    label = next(t for t in svg.iter(f"{SVG}text") if t.get("text-anchor") == "end")
+    assert label.text.endswith("…") and float(label.get("x")) - len(label.text) * 13 * 0.56 >= 0
+    titles = [t.text for t in svg.iter(f"{SVG}title")]
+    assert f"{long_name}: 10 calls" in titles
+    short = parse(bars("Why", [("asked for a person", 3)]))
+    assert [t.text for t in short.iter(f"{SVG}text")][0] == "asked for a person"

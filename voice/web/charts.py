@@ -80,6 +80,13 @@ def _text_w(text: str) -> float:
     return len(text) * FONT * 0.56
 
 
+def _fit(text: str, room: float) -> str:
+    """Return `text`, cut with "…" to about `room` px wide when it is longer."""
+    if _text_w(text) <= room:
+        return text
+    return text[: max(1, int(room / (FONT * 0.56)) - 1)].rstrip() + "…"
+
+
 def _keyed_lines(texts: Sequence[str], width: float, keyed: bool) -> list[list[int]]:
     """Return which labels go on each line (by index) so that no line is wider than `width`."""
     lines: list[list[int]] = [[]]
@@ -187,8 +194,14 @@ def _x_labels(parts: list[str], labels: Sequence[str], left: int, step: float, y
 
 
 def bars(title: str, items: Sequence[tuple[str, float]], unit: str = "call") -> Markup:
-    """Return horizontal bars, one per (label, value), longest scale first, values at the ends."""
-    label_w, width, row = 230, 760, 28
+    """Return horizontal bars, one per (label, value), longest scale first, values at the ends.
+
+    The labels' column is as wide as the longest label needs, up to half the chart; a longer
+    label is cut with "…" (its bar's title, and the table beside the chart, say it whole).
+    """
+    width, row = 760, 28
+    longest = max((_text_w(name) for name, _ in items), default=0)
+    label_w = math.ceil(min(max(longest + 16, 120), width / 2))
     height = max(len(items), 1) * row + 30
     desc = "; ".join(f"{name}: {counted(value, unit)}" for name, value in items) or "no data"
     _, parts = _open("bars", title, desc, width, height)
@@ -199,7 +212,7 @@ def bars(title: str, items: Sequence[tuple[str, float]], unit: str = "call") -> 
         label = escape(f"{name}: {counted(value, unit)}")
         parts.append(
             f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" font-size="{FONT}">'
-            f"{escape(name)}</text>"
+            f"{escape(_fit(name, label_w - 16))}</text>"
             f'<rect class="series-0" x="{label_w}" y="{y}" width="{value * scale:.1f}"'
             f' height="{row - 8}" aria-label="{label}"><title>{label}</title></rect>'
             f'<text x="{label_w + value * scale + 6:.1f}" y="{y + 16}" font-size="{FONT}">'
