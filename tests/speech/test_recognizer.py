@@ -229,14 +229,20 @@ def test_a_whole_grammar_phrase_closes_after_the_shorter_phrase_silence(ko_model
 
 
 class ScriptedKaldi:
-    """Vosk's recognizer reduced to a script of partial results, one per 20 ms frame."""
+    """Vosk's recognizer reduced to a script of partial results, one per 20 ms frame, and
+    of its own endpoints: {frame: the words of its Result()}."""
 
-    def __init__(self, partials: list[str]):
+    def __init__(self, partials: list[str], endpoints: dict[int, str] | None = None):
         self.partials, self.step, self.flushed = partials, 0, None
+        self.endpoints = endpoints or {}
 
     def AcceptWaveform(self, _pcm: bytes) -> bool:  # noqa: N802 - Vosk's names
         self.step += 1
-        return False
+        return self.step in self.endpoints
+
+    def Result(self) -> str:  # noqa: N802
+        words = self.endpoints[self.step].split()
+        return json.dumps({"result": [{"word": w, "conf": 1.0} for w in words]})
 
     def PartialResult(self) -> str:  # noqa: N802
         return json.dumps({"partial": self.partials[min(self.step, len(self.partials)) - 1]})
@@ -249,8 +255,10 @@ class ScriptedKaldi:
         pass
 
 
-def scripted(monkeypatch, partials: list[str]) -> tuple[VoskRecognizer, ScriptedKaldi]:
-    kaldi = ScriptedKaldi(partials)
+def scripted(
+    monkeypatch, partials: list[str], endpoints: dict[int, str] | None = None
+) -> tuple[VoskRecognizer, ScriptedKaldi]:
+    kaldi = ScriptedKaldi(partials, endpoints)
     monkeypatch.setattr(recognizer_module.vosk, "KaldiRecognizer", lambda *_: kaldi)
     phrases = frozenset(["안녕히 계세요", "상담원"])
     monkeypatch.setattr(recognizer_module, "_compile_grammar", lambda *_: ("[]", phrases))
@@ -275,3 +283,25 @@ def test_a_phrase_that_stands_through_the_quiet_closes_after_phrase_silence(monk
     results = [rec.accept(loud), rec.accept(loud)] + [rec.accept(quiet) for _ in range(40)]
     assert next(r for r in results if isinstance(r, Final)).text == "상담원"
     assert kaldi.flushed == 2 + 15  # 300 ms of quiet, the phrase unchanged all the while
+
+
+def test_words_vosk_ends_while_the_caller_is_still_talking_are_not_a_whole_phrase(monkeypatch):
+    # Held to a grammar, Vosk takes speech outside it for silence: "배송 상태 알려주세요"
+    # ended as "상담원" mid-sentence. The caller goes on talking, so the turn goes on listening,
+    # and the words are marked off the grammar (confidence 0), never a request for a person.
+    loud, quiet = b"\xff\x7f" * 160, bytes(320)
+    rec, _ = scripted(monkeypatch, [""] * 60, endpoints={10: "상담원", 40: "안녕히"})
+    results = [rec.accept(loud) for _ in range(30)] + [rec.accept(quiet) for _ in range(20)]
+    finals = [r for r in results if isinstance(r, Final)]
+    assert [f.text for f in finals] == ["상담원 안녕히"]
+    assert results.index(finals[0]) == 39  # Vosk's next endpoint, after the caller stopped
+    assert finals[0].off_grammar and finals[0].confidence == 0.0
+    assert Partial("상담원") in results  # what was heard so far still shows
+
+
+def test_a_phrase_vosk_ends_after_the_caller_stops_is_whole(monkeypatch):
+    loud, quiet = b"\xff\x7f" * 160, bytes(320)
+    rec, _ = scripted(monkeypatch, [""] * 30, endpoints={20: "상담원"})
+    results = [rec.accept(loud) for _ in range(10)] + [rec.accept(quiet) for _ in range(15)]
+    (final,) = [r for r in results if isinstance(r, Final)]
+    assert final.text == "상담원" and not final.off_grammar and final.confidence == 1.0

@@ -9,6 +9,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 import websocket
 
 from voice.sim.caller import Utter
@@ -19,6 +20,19 @@ FRAME_MS = 20
 FRAME_BYTES = 320  # 20 ms of 16-bit PCM at 8 kHz
 SILENCE = b"\x00" * FRAME_BYTES
 SPEAK_AFTER_PROMPT_MS = 400
+# A phone line is never digital zero: its quiet is a faint hiss, here about -66 dBFS, the same
+# 8 seconds of it (seeded) under every call, so a call's audio is the same from run to run.
+# Under pure zeros, Vosk hears only its own random dither, and its words then change with
+# how many frames it decoded before them (voice activity gating changes that number).
+_NOISE = np.random.default_rng(0).normal(0, 16, 8000 * 8).round().astype(np.int16)
+_NOISE_FRAMES = len(_NOISE) * 2 // FRAME_BYTES
+
+
+def on_the_line(frame: bytes, now_ms: int) -> bytes:
+    """Return a 20 ms frame as it arrives over the line: with the line's hiss added."""
+    at = (now_ms // FRAME_MS) % _NOISE_FRAMES * (FRAME_BYTES // 2)
+    mixed = np.frombuffer(frame, "<i2").astype(np.int32) + _NOISE[at : at + FRAME_BYTES // 2]
+    return np.clip(mixed, -32768, 32767).astype("<i2").tobytes()
 
 
 @dataclass
@@ -114,7 +128,7 @@ class MediaSession:
             frame = SILENCE
             if start is not None and now >= start:
                 frame = self._caller_frame(utter, pcm, now - start, now)
-            self._send_media(frame, now)
+            self._send_media(on_the_line(frame, now), now)
             self._echo_marks(now)
             if not self.fast:
                 time.sleep(max(0.0, t0 + (now + FRAME_MS) / 1000 - time.monotonic()))

@@ -45,6 +45,7 @@ _PUNCTUATION = ".,!?;:\"'“”‘’"
 # espeak's pauses inside an utterance are at most 60 ms, people's between words 150-400 ms.
 END_SILENCE_MS = 500
 PHRASE_SILENCE_MS = 300  # the words so far are exactly one of the grammar's phrases
+STILL_TALKING_MS = 100  # speech this recently before Vosk's endpoint: the caller was talking
 
 _models: dict[Path, vosk.Model] = {}
 _models_lock = threading.Lock()
@@ -191,7 +192,8 @@ class VoskRecognizer:
     its phrases: the caller has said something whole, and more quiet adds nothing.
 
     With a grammar, only its words can be recognised (Vosk lets them follow each other in any
-    order); a Final whose words are not exactly one phrase is marked `off_grammar`
+    order); a Final whose words are not exactly one phrase, or that Vosk ended while the
+    caller was still talking (then the words go on into one Final), is marked `off_grammar`
     (confidence 0).
     """
 
@@ -214,6 +216,7 @@ class VoskRecognizer:
             self._rec = vosk.KaldiRecognizer(model, sample_rate)
         self._rec.SetWords(True)
         self._partial = ""
+        self._carried: tuple[Word, ...] = ()  # words of an utterance Vosk cut short
         self._same_ms = 0.0  # how long the partial result has stood unchanged
         self._quiet_ms: float | None = None  # quiet since the caller last spoke; None: not yet
 
@@ -224,17 +227,28 @@ class VoskRecognizer:
 
     def accept(self, pcm16: bytes) -> Result | None:
         """Feed 16-bit mono PCM; return a Final at an endpoint, a Partial on new words, or None."""
-        if self._rec.AcceptWaveform(pcm16):
-            return self._final(self._rec.Result())
-        text = clean_text(json.loads(self._rec.PartialResult())["partial"])
         frame_ms = 1000 * len(pcm16) / (2 * self.sample_rate)
-        changed = text != self._partial
-        self._partial = text
-        self._same_ms = 0.0 if changed else self._same_ms + frame_ms
         if is_speech(pcm16):
             self._quiet_ms = 0.0
         elif self._quiet_ms is not None:
             self._quiet_ms += frame_ms
+        if self._rec.AcceptWaveform(pcm16):
+            quiet = self._quiet_ms
+            if self._phrases is None or quiet is None or quiet >= STILL_TALKING_MS:
+                return self._final(self._rec.Result())
+            # Vosk ends an utterance after what its decoder takes for silence. Held to a
+            # grammar it takes speech outside the grammar for silence too: "배송 상태
+            # 알려주세요" ended as "직원" while the caller was still talking. Keep listening:
+            # the words so far are carried into the Final, which is then off the grammar.
+            self._carried += self._words(self._rec.Result())
+            text = " ".join(w.text for w in self._carried)
+        else:
+            text = clean_text(json.loads(self._rec.PartialResult())["partial"])
+            if self._carried:
+                text = " ".join([*(w.text for w in self._carried), text]).strip()
+        changed = text != self._partial
+        self._partial = text
+        self._same_ms = 0.0 if changed else self._same_ms + frame_ms
         if self._heard_all(text):
             return self.finish()
         return Partial(text) if text and changed else None
@@ -257,18 +271,32 @@ class VoskRecognizer:
         return whole and phrase is not None and min(quiet, self._same_ms) >= phrase
 
     def finish(self) -> Final:
-        """Flush the utterance in progress and return it; the recognizer stays usable."""
-        return self._final(self._rec.FinalResult())
+        """Flush the utterance in progress and return it; the recognizer stays usable.
+
+        After words, Vosk's `FinalResult()`: it decodes the last frames still inside the
+        feature pipeline, which settles the last word and its confidence. With no words heard
+        (noise the voice gate let through), Vosk's `Result()`, as at its own endpoints:
+        `FinalResult()` also rebuilds the pipeline, and the caller's next words would start
+        with noise normalisation and speaker adaptation cold, losing or changing the first
+        of them (bench/vad_bench.py --decisions).
+        """
+        return self._final(self._rec.FinalResult() if self._partial else self._rec.Result())
 
     def _final(self, raw: str) -> Final:
-        """Turn Vosk's result JSON into a Final."""
+        """Turn Vosk's result JSON into a Final, with any words carried from a cut-short one."""
+        carried, self._carried = self._carried, ()
         self._partial, self._quiet_ms = "", None
-        data = json.loads(raw)
-        words = tuple(
+        words = (*carried, *self._words(raw))
+        text = " ".join(w.text for w in words) if words else clean_text(json.loads(raw)["text"])
+        off_grammar = self._phrases is not None and bool(text)
+        off_grammar = off_grammar and (bool(carried) or text not in self._phrases)
+        return Final(text, words, off_grammar=off_grammar)
+
+    @staticmethod
+    def _words(raw: str) -> tuple[Word, ...]:
+        """Return the words of Vosk's result JSON, non-words dropped."""
+        return tuple(
             Word(word, min(1.0, max(0.0, float(item["conf"]))))
-            for item in data.get("result", [])
+            for item in json.loads(raw).get("result", [])
             if (word := clean_word(item["word"]))
         )
-        text = " ".join(w.text for w in words) if words else clean_text(data.get("text", ""))
-        off_grammar = self._phrases is not None and bool(text) and text not in self._phrases
-        return Final(text, words, off_grammar=off_grammar)
