@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from voice.calls.journal import Journal
 from voice.calls.lines import Lines
+from voice.calls.live import TurnDeps
 from voice.calls.service import CallService
 from voice.calls.slots import StreamSlots
 from voice.calls.speech import Prompts, SpeechProvider
@@ -41,6 +42,18 @@ class Runtime:
     public_base: PublicBase
     surveys: SurveySender | None = None  # SMS and voice surveys after a call with a person
     streams: StreamSlots = field(default_factory=lambda: StreamSlots(24))  # live streams, capped
+
+    @property
+    def turn(self) -> TurnDeps:
+        """Return what a live turn needs from this process (calls/ never sees the runtime)."""
+        return TurnDeps(
+            self.service,
+            self.prompts,
+            self.speech,
+            idle_timeout_s=self.settings.stream_idle_timeout_s,
+            max_s=self.settings.stream_max_s,
+            gate_speech=self.settings.vad_gating,
+        )
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:

@@ -28,6 +28,6 @@ def test_voice_gating_follows_the_vad_gating_setting(make_app, monkeypatch, gati
         def play(self, ulaw, mark):
             pass
 
-    live.run_turn(Quiet(), rt, params["CallSid"], "greeting", "text")
+    live.run_turn(Quiet(), rt.turn, params["CallSid"], "greeting", "text")
     assert seen["gate_speech"] is gating
     assert seen["idle_timeout_s"] == rt.settings.stream_idle_timeout_s

@@ -163,7 +163,7 @@ def test_the_callers_words_are_kept_when_deciding_fails(app, db, monkeypatch):
         def clear(self):
             pass
 
-    run_turn(Says(), rt, params["CallSid"], "greeting", "text")
+    run_turn(Says(), rt.turn, params["CallSid"], "greeting", "text")
     with db.session() as s:
         turn = s.scalars(sa.select(Turn)).one()
     assert turn.transcript == "where is my order"

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from dataclasses import dataclass
 
+from voice.calls.service import CallService
+from voice.calls.speech import Prompts, SpeechProvider
 from voice.calls.stream import StreamRunner, StreamStalled, Transport
 from voice.calls.turn import ListeningTurn
 from voice.errors import ModelError
 from voice.flow import decide, is_human_request, transfer
 from voice.flow.signals import only_asks_for_human, without_person_words
-from voice.runtime import Runtime
 from voice.speech.recognizer import VoskRecognizer
 from voice.speech.scripted import ScriptedRecognizer
 from voice.speech.types import StreamingRecognizer
@@ -19,16 +21,28 @@ log = logging.getLogger(__name__)
 MS_PER_ULAW_BYTE = 1 / 8  # 8 kHz, one byte a sample
 
 
-def run_turn(transport: Transport, rt: Runtime, call_sid: str, stage: str, speech: str) -> None:
+@dataclass(frozen=True, slots=True)
+class TurnDeps:
+    """What a live turn needs from its process: the call service, speech and the stream's bounds."""
+
+    service: CallService
+    prompts: Prompts
+    speech: SpeechProvider
+    idle_timeout_s: float  # STREAM_IDLE_TIMEOUT_S: Twilio gone quiet
+    max_s: float  # STREAM_MAX_S: one turn's longest stream
+    gate_speech: bool  # VAD_GATING
+
+
+def run_turn(transport: Transport, deps: TurnDeps, call_sid: str, stage: str, speech: str) -> None:
     """Listen for one turn and store its plan; any fault stores a plan that reaches a person."""
     turn: ListeningTurn | None = None
     runner: StreamRunner | None = None
     try:
-        callflow, context = rt.service.context(call_sid, stage)
-        prompt = rt.prompts.greeting(callflow) if stage == "greeting" else None
+        callflow, context = deps.service.context(call_sid, stage)
+        prompt = deps.prompts.greeting(callflow) if stage == "greeting" else None
         if prompt:  # before the recognizer: a cold model must not hold up the greeting
             transport.play(prompt, mark="prompt")
-        recognizer = _recognizer(rt, callflow, speech)
+        recognizer = _recognizer(deps, callflow, speech)
         turn = ListeningTurn(
             callflow,
             context,
@@ -45,25 +59,25 @@ def run_turn(transport: Transport, rt: Runtime, call_sid: str, stage: str, speec
             turn,
             recognizer,
             allow_simulated_speech=speech == "text",
-            idle_timeout_s=rt.settings.stream_idle_timeout_s,
-            max_s=rt.settings.stream_max_s,
-            gate_speech=rt.settings.vad_gating,
+            idle_timeout_s=deps.idle_timeout_s,
+            max_s=deps.max_s,
+            gate_speech=deps.gate_speech,
         )
         result = runner.run()
-        rt.service.finish_turn(call_sid, stage, result)
+        deps.service.finish_turn(call_sid, stage, result)
     except ModelError as exc:  # a model that failed to load as the call began
         log.warning("turn %s of call %s: %s; connecting a person", stage, call_sid, exc)
-        _toward_person(rt, call_sid, stage, turn, runner, "model_missing")
+        _toward_person(deps, call_sid, stage, turn, runner, "model_missing")
     except StreamStalled as exc:  # Twilio went quiet: free the thread, the action URL dials
         log.warning("turn %s of call %s: %s; connecting a person", stage, call_sid, exc)
-        _toward_person(rt, call_sid, stage, turn, runner, "stream_stalled")
+        _toward_person(deps, call_sid, stage, turn, runner, "stream_stalled")
     except Exception:  # noqa: BLE001 - right 6: the action URL then serves a person
         log.exception("turn %s of call %s failed; connecting a person", stage, call_sid)
-        _toward_person(rt, call_sid, stage, turn, runner, "internal_error")
+        _toward_person(deps, call_sid, stage, turn, runner, "internal_error")
 
 
 def _toward_person(
-    rt: Runtime,
+    deps: TurnDeps,
     call_sid: str,
     stage: str,
     turn: ListeningTurn | None,
@@ -80,18 +94,18 @@ def _toward_person(
         else:  # decided, but storing or routing the decision failed
             result = dataclasses.replace(turn.result, decision=decision)
         try:
-            rt.service.turn_failed(call_sid, stage, result, reason)
+            deps.service.turn_failed(call_sid, stage, result, reason)
             return
         except Exception:  # noqa: BLE001 - the store may be the fault; record the bare fallback
             log.exception("could not store the failed turn of %s", call_sid)
-    rt.service.fallback(call_sid, reason)
+    deps.service.fallback(call_sid, reason)
 
 
-def _recognizer(rt: Runtime, callflow: object, speech: str) -> StreamingRecognizer:
+def _recognizer(deps: TurnDeps, callflow: object, speech: str) -> StreamingRecognizer:
     # A simulated call may still send audio; its text swaps the recognizer when it arrives.
-    if speech == "text" and not rt.speech.has_model(callflow.language):
+    if speech == "text" and not deps.speech.has_model(callflow.language):
         return ScriptedRecognizer()
-    recognizer = rt.speech.recognizer(callflow)
+    recognizer = deps.speech.recognizer(callflow)
     if isinstance(recognizer, VoskRecognizer):  # the line's own endpoint rules (`listening:`)
         listening = callflow.listening
         recognizer.set_endpointing(listening.end_silence_ms, listening.phrase_silence_ms)

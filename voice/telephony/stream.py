@@ -104,4 +104,4 @@ def media_stream(ws: object) -> None:
                         rt.streams.limit, claims.call_sid)  # fmt: skip
             rt.service.fallback(claims.call_sid, "busy")
             return
-        run_turn(transport, rt, claims.call_sid, claims.stage, claims.speech)
+        run_turn(transport, rt.turn, claims.call_sid, claims.stage, claims.speech)
