@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
+WRAP_UP_TICK_S = 1.0  # a wrap-up that ran out ends, and its agent takes a waiting caller, this soon
 
 
 @dataclass
@@ -73,6 +74,8 @@ def jobs_for(rt: object) -> list[Job]:
 
     settings = rt.settings
     return [
+        # the floor's clock: reads (pages, lists) never change who is free
+        Job("wrap_ups", WRAP_UP_TICK_S, rt.floor.expire_wrap_ups),
         # what a database fault kept from the store, written back once it answers
         Job("journal", settings.reconcile_interval_s, rt.service.replay_journal),
         Job("reconcile", settings.reconcile_interval_s, lambda: reconcile(rt)),

@@ -10,10 +10,10 @@ from voice.sim.caller import Utter
 from voice.sim.server import serve
 from voice.sim.twilio import FakeTwilio
 from voice.store.demo import seed_customers
-from voice.store.models import Agent, Call, Callback, CallEvent, WrapUp
+from voice.store.models import Agent, Call, Callback, CallEvent, WrapUp, utcnow
 
 from conftest import AUTH_TOKEN
-from tests_support import DEMO_LINE, ROOT
+from tests_support import DEMO_LINE, ROOT, incoming_params
 
 MARIA = "+15555550100"  # a demo customer
 
@@ -311,3 +311,51 @@ def test_a_callback_being_dialled_says_it_is_outbound_with_its_voicemail(
     assert "Callback, outbound: your phone rings first" in pop
     assert "They left a voicemail" in pop
     assert 'href="https://api.twilio.com/rec/RE9"' in pop
+
+
+def floor_rows(db):
+    """Return every row of the floor's and the calls' tables (not the login tables)."""
+    from voice.store.models import Base
+
+    kept = [t for t in Base.metadata.sorted_tables if t.name not in LOGIN_TABLES]
+    with db.session() as s:
+        return {t.name: sorted(map(repr, s.execute(sa.select(t)).all())) for t in kept}
+
+
+LOGIN_TABLES = {"users", "web_sessions", "login_failures"}
+
+
+def test_reading_the_console_the_floor_and_the_lists_changes_nothing_in_the_database(
+    app, agent_client, client, twilio_post, make_user, log_in, db
+):
+    from floor_support import ask
+
+    from voice.housekeeping import jobs_for
+
+    rt = app.extensions["voice"]
+    ali = rt.floor.set_presence(rt.floor.agent("ali")["id"], "available")["id"]
+    first, plan = ask(rt, "agent please")
+    dial = next(s for s in plan.steps if type(s).__name__ == "Dial")
+    twilio_post(f"/twilio/whisper?transfer={dial.transfer_id}", incoming_params())
+    second, _plan = ask(rt, "agent please", caller="+15555550188")  # nobody free: in line
+    rt.service.status(first, "completed", 40)
+    with db.session() as s:  # Ali's wrap-up ran out a second ago; no timer has looked yet
+        agent = s.get_one(Agent, ali)
+        assert agent.presence == "wrap_up"
+        agent.wrap_up_until = utcnow() - dt.timedelta(seconds=1)
+    admin = app.test_client()
+    make_user("ada", "admin", "Ada Admin")
+    assert log_in(admin, "ada").status_code == 302
+    before = floor_rows(db)
+    for page in ("/console/", "/console/state"):
+        assert agent_client.get(page).status_code == 200
+    for page in ("/admin/floor", "/admin/floor/state", "/admin/agents"):
+        assert admin.get(page).status_code == 200
+    rt.floor.list_agents(), rt.floor.queue()
+    assert floor_rows(db) == before
+    assert rt.control.take(second) == []  # no caller handed out behind a GET
+    wrap_ups = next(job for job in jobs_for(rt) if job.name == "wrap_ups")
+    wrap_ups.run()  # the housekeeping timer's tick
+    assert rt.floor.agent(ali)["presence"] == "on_call"
+    assert [e["status"] for e in rt.floor.queue()] == ["offered"]
+    assert [r.kind for r in rt.control.take(second)] == ["update"]  # redirected to Ali

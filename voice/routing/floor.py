@@ -71,8 +71,7 @@ class Floor:
             return out
 
     def list_agents(self) -> list[dict]:
-        """Return every agent with presence, skills and idle time."""
-        self.expire_wrap_ups()
+        """Return every agent with presence, skills and idle time (a read: changes nothing)."""
         with self.db.session() as s:
             rows = s.scalars(sa.select(Agent).order_by(Agent.name, Agent.id)).all()
             return [people.agent_dict(s, a, self.clock()) for a in rows]
@@ -168,7 +167,11 @@ class Floor:
         self.dispatch.presence_changed(s, agent, "override")
 
     def expire_wrap_ups(self) -> None:
-        """Make agents whose wrap-up time ran out available, and give them waiting callers."""
+        """Make agents whose wrap-up time ran out available, and give them waiting callers.
+
+        The housekeeping timer runs this every WRAP_UP_TICK_S, and the queue's wait loop before
+        each announcement; pages and lists only read, so a GET never hands out a caller.
+        """
         now = self.clock()
         with self.db.session() as s:
             done = s.scalars(
@@ -261,8 +264,7 @@ class Floor:
         return out
 
     def queue(self) -> list[dict]:
-        """Return callers waiting or being offered, best first."""
-        self.expire_wrap_ups()
+        """Return callers waiting or being offered, best first (a read: changes nothing)."""
         with self.db.session() as s:
             return [entry_dict(s, e, self.clock()) for e in open_entries(s)]
 

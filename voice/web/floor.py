@@ -37,8 +37,7 @@ def floor_zone() -> str:
 
 def _state() -> dict:
     """Return what the floor page shows now."""
-    floor = _rt().floor
-    floor.expire_wrap_ups()  # an agent whose wrap-up ran out is available, as the console says
+    floor = _rt().floor  # a read: the housekeeping timer ends wrap-ups that ran out
     now, zone = floor.clock(), floor_zone()
     local = now.astimezone(ZoneInfo(zone))
     since = local.replace(hour=0, minute=0, second=0, microsecond=0)
