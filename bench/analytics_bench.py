@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/voice_bench_analytics"
 
 
-def timed(work) -> float:  # noqa: ANN001 - any zero-argument callable
+def timed(work) -> float:  # any zero-argument callable
     runs = []
     for _ in range(5):
         started = time.perf_counter()

@@ -74,7 +74,7 @@ def rss_mib() -> float:
         return int(f.read().split()[1]) * 4096 / 2**20
 
 
-def timed(callflow, said: list[str], context: CallerContext) -> tuple[list[float], dict]:  # noqa: ANN001
+def timed(callflow, said: list[str], context: CallerContext) -> tuple[list[float], dict]:
     """Return decide() times in ms, each on words the model has not seen yet, and the reasons."""
     index = callflow.understanding
     times, reasons = [], {}

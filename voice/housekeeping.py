@@ -47,7 +47,7 @@ class Housekeeping:
             job.due = self.clock() + job.every_s
             try:
                 job.run()
-            except Exception:  # noqa: BLE001 - upkeep must never take the process down
+            except Exception:  # upkeep must never take the process down
                 log.exception("housekeeping job %s failed; retrying in %ss", job.name, job.every_s)
             ran.append(job.name)
         return ran

@@ -46,7 +46,7 @@ class Row:
     right: bool
 
 
-def rows_for(callflow, cases: list[Case]) -> list[Row]:  # noqa: ANN001 - a loaded Callflow
+def rows_for(callflow, cases: list[Case]) -> list[Row]:  # a loaded Callflow
     """Return the rows of one line's labelled cases (the matcher never answers while probing)."""
     kept = callflow.__dict__.get("calibration")
     callflow.__dict__["calibration"] = replace(NEVER, model_id=callflow.understanding.embedder.id)
@@ -75,7 +75,7 @@ def halves(cases: list[Case]) -> tuple[list[Case], list[Case]]:
     return ordered[0::2], ordered[1::2]
 
 
-def taught_rows(callflow, cases: list[Case]) -> list[Row]:  # noqa: ANN001
+def taught_rows(callflow, cases: list[Case]) -> list[Row]:
     """Return rows from a line that knows half its cases as examples, read on the other half.
 
     Every labelled request of the known half is added as an example, as `teach` adds them;
@@ -89,7 +89,7 @@ def taught_rows(callflow, cases: list[Case]) -> list[Row]:  # noqa: ANN001
     return rows
 
 
-def line_rows(line) -> list[Row]:  # noqa: ANN001 - lines.Line
+def line_rows(line) -> list[Row]:  # lines.Line
     """Return a line's rows as it is today and as if taught from half its calls."""
     cases = line.as_cases()
     return rows_for(line.callflow, cases) + taught_rows(line.callflow, cases)

@@ -60,7 +60,7 @@ def leave_one_out(lines: list[Line]) -> None:
         line.callflow.__dict__["calibration"] = held
 
 
-def timed_replay(callflow, cases: list[Case]) -> tuple[Figures, list[float], list]:  # noqa: ANN001
+def timed_replay(callflow, cases: list[Case]) -> tuple[Figures, list[float], list]:
     times = []
     outcomes = []
     figures = Figures()

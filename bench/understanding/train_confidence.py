@@ -82,7 +82,7 @@ def main() -> int:
     return 0
 
 
-def _p(calibration, row) -> float:  # noqa: ANN001
+def _p(calibration, row) -> float:
     return calibration.probability(dict(zip(calibration.features, row.features, strict=True)))
 
 

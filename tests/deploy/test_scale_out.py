@@ -142,7 +142,7 @@ class EventStream:
                 elif line.startswith("data: "):
                     self.events.put((name, json.loads(line.removeprefix("data: "))))
 
-    def wait_for(self, name: str, matches, seconds: float = 15) -> dict:  # noqa: ANN001
+    def wait_for(self, name: str, matches, seconds: float = 15) -> dict:
         """Return the first event called `name` whose data `matches`; fail after `seconds`."""
         seen = []
         try:

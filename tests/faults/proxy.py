@@ -106,7 +106,7 @@ class FaultProxy:
             self._spawn(self._pump, client, server)
             self._spawn(self._pump, server, client)
 
-    def _spawn(self, target, *args) -> None:  # noqa: ANN001
+    def _spawn(self, target, *args) -> None:
         threading.Thread(target=target, args=args, daemon=True).start()
 
     def _swallow(self, sock: socket.socket) -> None:

@@ -193,7 +193,7 @@ def test_five_thousand_fuzzed_signed_webhooks_get_no_5xx(app, floor_in_states, d
     client, fuzzer = app.test_client(), Fuzzer(random.Random(SEED), floor_in_states)
     faults: Counter[str] = Counter()
 
-    def record(_sender, exception, **_extra):  # noqa: ANN001, ANN202
+    def record(_sender, exception, **_extra):
         frame = traceback.extract_tb(exception.__traceback__)[-1]
         where = f"{request.path} {type(exception).__name__} at {frame.filename}:{frame.lineno}"
         faults[where.replace(str(ROOT), "")] += 1

@@ -44,7 +44,7 @@ def twilio_api():
     replies = {}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
+        def do_GET(self):  # http.server's name
             code, body = replies.get(self.path.split("?")[0], (404, {"status": 404}))
             data = json.dumps(body).encode()
             self.send_response(code)

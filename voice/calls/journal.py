@@ -85,7 +85,7 @@ class Journal:
                         continue
                     try:
                         apply(entry)
-                    except Exception:  # noqa: BLE001 - still down, or a bad fact: keep it, retry
+                    except Exception:  # still down, or a bad fact: keep it, retry
                         log.warning("journal replay stopped at %s %s", entry.get("kind"),
                                     entry.get("sid"), exc_info=True)  # fmt: skip
                         break

@@ -71,7 +71,7 @@ def run_turn(transport: Transport, deps: TurnDeps, call_sid: str, stage: str, sp
     except StreamStalled as exc:  # Twilio went quiet: free the thread, the action URL dials
         log.warning("turn %s of call %s: %s; connecting a person", stage, call_sid, exc)
         _toward_person(deps, call_sid, stage, turn, runner, "stream_stalled")
-    except Exception:  # noqa: BLE001 - right 6: the action URL then serves a person
+    except Exception:  # right 6: the action URL then serves a person
         log.exception("turn %s of call %s failed; connecting a person", stage, call_sid)
         _toward_person(deps, call_sid, stage, turn, runner, "internal_error")
 
@@ -96,7 +96,7 @@ def _toward_person(
         try:
             deps.service.turn_failed(call_sid, stage, result, reason)
             return
-        except Exception:  # noqa: BLE001 - the store may be the fault; record the bare fallback
+        except Exception:  # the store may be the fault; record the bare fallback
             log.exception("could not store the failed turn of %s", call_sid)
     deps.service.fallback(call_sid, reason)
 

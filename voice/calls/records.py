@@ -80,7 +80,7 @@ def safe_lookup(s: so.Session, call: Call, decision: Decision) -> dict | None:
     try:
         with s.begin_nested():
             return lookup(s, decision.lookup or "", call.from_number)
-    except Exception:  # noqa: BLE001 - a failed lookup sends the caller to a person (right 4)
+    except Exception:  # a failed lookup sends the caller to a person (right 4)
         log.exception("lookup %s failed for call %s", decision.lookup, call.sid)
         return None
 

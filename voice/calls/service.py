@@ -121,7 +121,7 @@ class CallService:
             return plan
         try:
             xml = served.render(plan)
-        except Exception:  # noqa: BLE001 - the webhook renders it again and reports the fault
+        except Exception:  # the webhook renders it again and reports the fault
             log.exception("could not render TwiML for %s", call.sid)
             return plan
         add_event(s, call, "twiml", {"path": served.path, "xml": xml})
@@ -146,7 +146,7 @@ class CallService:
                     return self.served(s, call, self._first_plan(s, call, callflow, speech))
             except UNREACHABLE:
                 raise
-            except Exception:  # noqa: BLE001 - right 6: the call is recorded; a person next
+            except Exception:  # right 6: the call is recorded; a person next
                 log.exception("planning call %s failed; connecting a person", sid)
                 with self.session() as s:
                     call = self._recorded(s, sid, caller, called, speech, callflow)
@@ -216,7 +216,7 @@ class CallService:
                 call = find_call(s, sid)
                 callflow = self._line_named(call.callflow) or callflow
                 return self.served(s, call, self._fault(s, call, callflow, reason))
-        except Exception as exc:  # noqa: BLE001 - the store may be the fault; still dial a person
+        except Exception as exc:  # the store may be the fault; still dial a person
             log.exception("could not record fallback for %s (%s)", sid, reason)
             if isinstance(exc, UNREACHABLE):
                 self.journal.write("fault", sid, reason=reason, called=called)

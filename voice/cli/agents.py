@@ -45,7 +45,7 @@ def agents() -> None:
 @click.option("--password", default=None, help="Console password (default: set one later).")
 @click.option("--wrap-up", "wrap_up_s", type=int, default=30, show_default=True,
               help="Seconds of wrap-up after each call.")  # fmt: skip
-def add(  # noqa: PLR0913 - one parameter per option
+def add(
     login: str,
     name: str,
     address: str,
@@ -96,7 +96,7 @@ def list_(as_json: bool) -> None:
 @click.option("--address", default=None, help="+E.164 number, sip:user@host or client:identity.")
 @click.option("--name", default=None)
 @click.option("--wrap-up", "wrap_up_s", type=int, default=None, help="Seconds of wrap-up.")
-def set_(  # noqa: PLR0913 - one parameter per option
+def set_(
     agent: str,
     presence: str | None,
     teams: tuple[str, ...],

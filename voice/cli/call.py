@@ -74,7 +74,7 @@ from voice.sim.twilio import FakeTwilio
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.option("--twiml", is_flag=True, help="Also print each TwiML document.")
-def call(  # noqa: PLR0913 - one parameter per option
+def call(
     url: str | None,
     text: str | None,
     wav: str | None,

@@ -122,7 +122,7 @@ def _load(path: object) -> Encoder | None:
         return None
     try:
         return Encoder(model)
-    except Exception as exc:  # a corrupt or unreadable model file: run degraded, say why
+    except Exception as exc:  # noqa: BLE001 - a corrupt or unreadable model file: run degraded, say why
         log.error("understanding model %s could not be loaded: %s", path, exc)
         return None
 

@@ -160,7 +160,7 @@ def _close_quietly(pubsub: Any) -> None:
         return
     try:
         pubsub.close()
-    except Exception:  # noqa: BLE001 - a dead connection may fail to close; it is gone anyway
+    except Exception:  # a dead connection may fail to close; it is gone anyway
         log.debug("closing a Redis subscription failed", exc_info=True)
 
 

@@ -45,7 +45,7 @@ def _ended(s: so.Session, transaction: so.SessionTransaction) -> None:
     for item in work if committed else ():
         try:
             item()
-        except Exception:  # noqa: BLE001 - the call's plan is committed; a lost update must not undo it
+        except Exception:  # the call's plan is committed; a lost update must not undo it
             log.exception("floor follow-up %r failed after commit", item)
 
 
@@ -156,7 +156,7 @@ class Sender:
             entry = self._next()
             try:
                 self.send(entry[1])
-            except Exception:  # noqa: BLE001 - keep the item and try again, in order
+            except Exception:  # keep the item and try again, in order
                 if not self._failing:
                     log.warning("%s: sending failed; retrying", self.name, exc_info=True)
                     self._failing = True

@@ -104,7 +104,7 @@ def _bounded_connection_class(wait_s: float):  # noqa: ANN202 - a psycopg Connec
     class BoundedConnection(psycopg.Connection):
         """A psycopg connection that gives up on a server that does not answer."""
 
-        def wait(self, gen, interval: float = 0.1, timeout: float | None = None):  # noqa: ANN001, ANN201
+        def wait(self, gen, interval: float = 0.1, timeout: float | None = None):  # noqa: ANN001, ANN202 - psycopg's own (untyped) generator and result
             """Consume `gen` like psycopg does, but never for longer than `wait_s`."""
             try:
                 return super().wait(gen, interval, wait_s if timeout is None else timeout)
@@ -124,7 +124,7 @@ def _closed_while_idle(dbapi_conn, _record, _proxy) -> None:  # noqa: ANN001
         raise sa.exc.DisconnectionError("connection closed")
     try:
         fd = dbapi_conn.pgconn.socket
-    except Exception as exc:  # noqa: BLE001 - psycopg raises when the socket is gone
+    except Exception as exc:  # psycopg raises when the socket is gone
         raise sa.exc.DisconnectionError("connection has no socket") from exc
     poller = select.poll()
     poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)

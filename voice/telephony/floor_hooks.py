@@ -41,7 +41,7 @@ def _in_queue(produce: Callable[[], Plan], fault: str) -> Response:
     except inputs.BadInput as exc:  # right 6: <Leave> sends the caller to the action URL
         log.warning("%s for call %s: %s; leaving the queue for a person", fault, _sid(), exc)
         plan = Plan((Leave(),), reason=fault)
-    except Exception:  # noqa: BLE001 - right 6: <Leave> sends the caller to the action URL's <Dial>
+    except Exception:  # right 6: <Leave> sends the caller to the action URL's <Dial>
         log.exception("%s for call %s; leaving the queue for a person", fault, _sid())
         plan = Plan((Leave(),), reason=fault)
     return xml_response(render(plan, urls_for(_sid())))
@@ -128,7 +128,7 @@ def callback_agent() -> Response:
     except inputs.BadInput as exc:  # the one on the line is the agent; no caller is waiting
         log.warning("callback could not be dialled: %s", exc)
         plan = _callback_failed()
-    except Exception:  # noqa: BLE001 - the one on the line is the agent; no caller is waiting
+    except Exception:  # the one on the line is the agent; no caller is waiting
         log.exception("callback %s could not be dialled", request.args.get("callback"))
         plan = _callback_failed()
     return xml_response(render(plan, urls_for(_sid())))
@@ -147,7 +147,7 @@ def callback_dialed() -> Response:
         callback = inputs.row_id(request.args, "callback")
         status = inputs.choice(form, "DialCallStatus", inputs.DIAL_STATUSES, default="failed")
         plan = waiting.callback_dialed(callback, status)
-    except Exception:  # noqa: BLE001 - the agent hears the end of the call, nothing more to do
+    except Exception:  # the agent hears the end of the call, nothing more to do
         log.exception("could not record the end of callback %s", request.args.get("callback"))
         plan = Plan((Hangup(),), reason="callback_failed")
     return xml_response(render(plan, urls_for(_sid())))

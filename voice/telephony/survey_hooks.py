@@ -32,7 +32,7 @@ def survey_voice() -> Response:
         call_id = inputs.optional_row_id(request.args, "call")
         digits, speech = inputs.digits(form), inputs.words(form, "SpeechResult")
         plan = rt.service.surveys.voice(sid, call_id, digits, speech)
-    except Exception as exc:  # noqa: BLE001 - a lost rating must not leave the caller in silence
+    except Exception as exc:  # a lost rating must not leave the caller in silence
         if isinstance(exc, inputs.BadInput):  # a rating we cannot read: no traceback needed
             log.warning("survey answer for %s refused: %s", sid or "?", exc)
         else:

@@ -98,7 +98,7 @@ def whisper() -> Response:
     except inputs.BadInput as exc:  # the agent still gets the caller, just without context
         log.warning("whisper for %s without context: %s", sid, exc)
         step = say(None, WHISPER_FALLBACK)
-    except Exception:  # noqa: BLE001 - the agent still gets the caller, just without context
+    except Exception:  # the agent still gets the caller, just without context
         log.exception("whisper failed for %s", sid)
         step = say(None, WHISPER_FALLBACK)
     return xml_response(render(Plan((step,)), urls_for(sid)))
@@ -130,7 +130,7 @@ def twiml_response(sid: str, produce: Callable[[], Plan], fault: str) -> Respons
             except inputs.BadInput as exc:  # right 6: a caller is waiting, whatever Twilio sent
                 log.warning("%s for call %s: %s; connecting a person", fault, sid or "?", exc)
                 plan = rt.service.fallback(sid, fault, called=called_number())
-            except Exception:  # noqa: BLE001 - right 6: every fault still reaches a person
+            except Exception:  # right 6: every fault still reaches a person
                 log.exception("%s for call %s; connecting a person", fault, sid or "?")
                 plan = rt.service.fallback(sid, fault, called=called_number())
         xml = served.xml_for(plan)
