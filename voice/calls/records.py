@@ -13,7 +13,7 @@ from voice.calls.outcomes import AFTERWARDS
 from voice.calls.turn import TurnResult
 from voice.flow.types import CallerContext, Decision
 from voice.privacy import redact
-from voice.store.models import Call, CallEvent, Customer, Turn
+from voice.store.models import Call, CallEvent, Customer, Transfer, Turn
 from voice.store.models import Decision as DecisionRow
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,18 @@ def earlier_call(s: so.Session, call: Call) -> str:
     about = f" about {last.intent.replace('_', ' ')}" if last and last.intent else ""
     how = AFTERWARDS.get(earlier.outcome or "", "and the call did not finish")
     return f"They called {when}{about}, {how}."
+
+
+def sent_to_people_at(s: so.Session, call: Call, entry: object | None) -> dt.datetime:
+    """Return when the caller was handed to people: joined the line, else the first dial.
+
+    The whisper's "Waited N seconds" counts from here on every route, so the greeting and the
+    caller's own words never count as waiting.
+    """
+    if entry is not None:
+        return entry.enqueued_at
+    first = s.scalar(sa.select(sa.func.min(Transfer.created_at)).where(Transfer.call_id == call.id))
+    return first or call.started_at
 
 
 def safe_lookup(s: so.Session, call: Call, decision: Decision) -> dict | None:

@@ -26,6 +26,7 @@ from voice.calls.records import (
     earlier_call,
     find_call,
     safe_lookup,
+    sent_to_people_at,
     turn_row,
 )
 from voice.calls.surveys import CallSurveys
@@ -299,8 +300,7 @@ class CallService:
             leg.bridged_at = utcnow()
             call = s.get_one(Call, leg.call_id)
             entry = self.floor.dispatch.active_entry(s, call.id) if self.floor else None
-            since = entry.enqueued_at if entry else call.started_at  # since they asked for a person
-            waited = int((leg.bridged_at - since).total_seconds())
+            waited = int((leg.bridged_at - sent_to_people_at(s, call, entry)).total_seconds())
             if self.floor:
                 self.floor.dispatch.bridged(s, call)
             return self.lines.by_name(call.callflow), f"{leg.whisper} Waited {waited} seconds."
