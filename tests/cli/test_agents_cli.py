@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from voice.cli import main
@@ -20,6 +21,29 @@ def run(tmp_path, monkeypatch, *args):
 
 
 MARIA = ["--login", "maria", "--name", "Maria Ruiz", "--address", "+15125550101"]
+
+
+@pytest.fixture(autouse=True)
+def upgraded(tmp_path, monkeypatch):
+    """Migrate the database first, as the README says (`voice db upgrade`)."""
+    assert run(tmp_path, monkeypatch, "db", "upgrade").exit_code == 0
+
+
+def test_agents_commands_leave_the_schema_alone_and_say_to_run_voice_db_upgrade(
+    tmp_path, monkeypatch
+):
+    import sqlalchemy as sa
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    for command in (["list"], ["add", *MARIA, "--team", "general", "--language", "en"]):
+        result = run(fresh, monkeypatch, "agents", *command)
+        assert result.exit_code == 1
+        assert "has no tables yet" in result.output
+        assert "run `voice db upgrade` first" in result.output
+    engine = sa.create_engine(f"sqlite:///{fresh / 'voice.db'}")
+    assert sa.inspect(engine).get_table_names() == []  # nothing migrated behind the operator
+    engine.dispose()
 
 
 def test_agents_add_list_and_set(tmp_path, monkeypatch):
@@ -61,7 +85,7 @@ def test_demo_calls_places_several_calls_at_once(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 3
-    assert sum("agent: answer" in line for line in lines) >= 1
+    assert sum("answered" in line for line in lines) >= 1
     assert sum("queued" in line for line in lines) >= 1
 
 

@@ -7,28 +7,41 @@ import click
 from voice.cli import fail
 
 
-def _floor():  # noqa: ANN202 - a Floor, built on the configured database and callflows
-    from voice.calls.lines import Lines
-    from voice.routing.events import make_bus
-    from voice.routing.floor import Floor
+def _runtime():  # noqa: ANN202 - a Runtime; imported late to keep `voice --help` quick
+    """Return the service's runtime (its floor and Twilio REST) on a database that is current."""
+    from voice.runtime import Runtime
     from voice.settings import Settings
-    from voice.store.db import Database
-    from voice.telephony.rest import PublicBase, make_call_control
 
-    settings = Settings()
-    db = Database.from_settings(settings)
-    db.upgrade()
-    lines = Lines(settings.callflows_dir, settings.default_callflow)
-    lines.load()
-    secrets = settings.dev_secrets()
-    control = make_call_control(
-        settings.twilio_rest,
-        settings.twilio_account_sid,
-        secrets["twilio_auth_token"],
-        PublicBase(settings.public_base_url),
-        timeout_s=settings.rest_timeout_s,
-    )
-    return Floor(db, lines, make_bus(settings.redis_url), control)
+    rt = Runtime.build(Settings())
+    _require_current(rt.db)
+    return rt
+
+
+def _require_current(database: object) -> None:
+    """Stop with the fix unless the schema is the one this version needs (never change it here).
+
+    Only `voice db upgrade` and `voice serve` migrate the database.
+    """
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import make_url
+
+    from voice.store.db import alembic_config
+
+    needed = set(ScriptDirectory.from_config(alembic_config(database.url)).get_heads())
+    with database.engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    if current != needed:
+        state = f"is at revision {', '.join(sorted(current))}" if current else "has no tables yet"
+        where = make_url(database.url).render_as_string(hide_password=True)
+        fail(
+            f"the database {where} {state}, and this version needs "
+            f"{', '.join(sorted(needed))}: run `voice db upgrade` first"
+        )
+
+
+def _floor():  # noqa: ANN202 - the runtime's Floor
+    return _runtime().floor
 
 
 @click.group("agents")
@@ -147,12 +160,8 @@ def reconcile_(as_json: bool) -> None:
     import json
 
     from voice.routing.reconcile import reconcile
-    from voice.runtime import Runtime
-    from voice.settings import Settings
 
-    rt = Runtime.build(Settings())
-    rt.db.upgrade()
-    counts = reconcile(rt)
+    counts = reconcile(_runtime())
     if as_json:
         click.echo(json.dumps(counts))
         return
