@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from flask import Request
 from twilio.request_validator import RequestValidator
@@ -17,6 +18,11 @@ def public_url(request: Request, base: str) -> str:
         root = root.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
     query = request.query_string.decode("latin-1")
     return f"{root}{request.path}" + (f"?{query}" if query else "")
+
+
+def signature_for(auth_token: str, url: str, params: Mapping[str, str]) -> str:
+    """Return the X-Twilio-Signature Twilio sends with `params` to `url` (the simulator signs)."""
+    return RequestValidator(auth_token).compute_signature(url, dict(params))
 
 
 def is_signed(request: Request, auth_token: str, base: str) -> bool:

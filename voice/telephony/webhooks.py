@@ -6,15 +6,18 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, abort, current_app, request
 
 from voice.calls.actions import Plan
-from voice.runtime import Runtime
 from voice.store.breaker import deadline
 from voice.telephony import inputs
 from voice.telephony.signature import is_signed
 from voice.telephony.twiml import Urls, render
+
+if TYPE_CHECKING:  # the composition root builds this package's parts; only its type is read
+    from voice.runtime import Runtime
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
