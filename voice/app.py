@@ -57,7 +57,7 @@ def readiness(rt: Runtime) -> dict:
         rt.speech.has_model(language)  # looks each language's model up, once
     speech = {lang: state for lang, state in rt.speech.status().items() if lang in languages}
     problems = list(rt.lines.problems)
-    problems += _speech_problems(speech)
+    problems += _speech_problems(speech, simulated=rt.settings.simulated_speech)
     understanding = nlu_model_status(languages, rt.settings)
     problems += _understanding_problems(understanding)
     database = rt.db.ping()
@@ -90,13 +90,16 @@ def _redis_state(rt: Runtime) -> str:
     return f"unreachable ({problem})" if problem else "ok"
 
 
-def _speech_problems(status: dict[str, dict[str, str]]) -> list[str]:
+def _speech_problems(status: dict[str, dict[str, str]], simulated: bool = False) -> list[str]:
     """Say, per language, what a missing or broken speech model costs and the fix."""
     problems = []
+    # SIMULATED_SPEECH (development): `voice call --text` stands in for the recognizer
+    still = "; simulated calls (`voice call --text`) are still answered" if simulated else ""
+    calls = "real calls" if simulated else "calls"
     for lang, model in status.items():
         if "missing" in model:
             problems.append(
-                f"no speech model for {lang}: calls in {lang} go straight to a person "
+                f"no speech model for {lang}: {calls} in {lang} go straight to a person{still} "
                 f"({model['missing']})"
             )
         elif "failed" in model:

@@ -61,3 +61,11 @@ class TtsUnavailable(VoiceError):
 
 class LookupFailed(VoiceError):
     """A callflow's named data lookup failed; the caller goes to a person."""
+
+
+class ConfigError(VoiceError):
+    """A setting or the settings file cannot be used; says which and the fix."""
+
+
+class DatabaseError(VoiceError):
+    """DATABASE_URL cannot be used, or the database does not answer; says the fix."""

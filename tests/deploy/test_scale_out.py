@@ -204,7 +204,7 @@ def test_an_agent_on_instance_b_is_offered_a_call_that_instance_a_routed(cluster
     assert offer["screen"]["customer"]["name"] == "James Carter"
     assert bridged["entry_id"] == offer["entry_id"]
     assert [s.data["target"] for s in report.steps if s.kind == "dial"] == ["ali"]
-    assert [s.text for s in report.steps if s.kind == "dial_result"] == ["agent: answer"]
+    assert [s.text for s in report.steps if s.kind == "dial_result"] == ["answered"]
     assert report.steps[[s.kind for s in report.steps].index("whisper")].text
     record = record_of(cluster, report.call_sid)
     assert record["call"]["id"] == offer["call_id"]

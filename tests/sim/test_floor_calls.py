@@ -53,7 +53,7 @@ def test_a_queued_caller_hears_a_position_and_is_bridged_when_an_agent_frees_up(
     assert texts(report, "rest")  # the service's REST redirect, followed like Twilio would
     whisper = texts(report, "whisper")[0]
     assert whisper.startswith("Maria Lopez") and "Waited" in whisper
-    assert texts(report, "dial_result") == ["agent: answer"]
+    assert texts(report, "dial_result") == ["answered"]
 
 
 def test_a_queued_caller_who_says_call_me_back_is_confirmed_and_the_callback_is_listed(line):

@@ -151,10 +151,23 @@ class SpeechProvider:
                 return self._paths[language]
             except ModelError as exc:
                 if language not in self._missing:
-                    log.error("speech model missing; calls in %s go to a person: %s", language, exc)
+                    _log_missing(language, exc, simulated=self.settings.simulated_speech)
                 self._missing[language] = str(exc)
                 self._paths.pop(language, None)
                 return None
+
+
+def _log_missing(language: str, exc: ModelError, simulated: bool) -> None:
+    """Say what a missing model costs in this mode: an error only where callers lose by it."""
+    if simulated:  # development: `voice call --text` is answered; only real speech is not
+        log.warning(
+            "no speech model for %s: real callers' speech goes to a person; simulated calls "
+            "(`voice call --text`) are still answered: %s",
+            language,
+            exc,
+        )
+    else:
+        log.error("speech model missing; calls in %s go to a person: %s", language, exc)
 
 
 class Prompts:

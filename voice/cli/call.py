@@ -6,7 +6,9 @@ import logging
 from contextlib import nullcontext
 
 import click
+import requests
 
+from voice.cli import fail, require_callflow
 from voice.sim.caller import Utter, from_wav
 from voice.sim.floor import CallerPlan
 from voice.sim.report import print_report, report_json
@@ -112,8 +114,35 @@ def call(
             simulated_text=wav is None or then is not None,
             caller=CallerPlan(callback=callback, voicemail=voicemail, queue_wait_s=hold),
         )
-        report = twilio.call(turns, caller, called)
+        try:
+            report = twilio.call(turns, caller, called)
+        except requests.ConnectionError as exc:
+            fail(f"nothing answers at {base} ({_reason(exc)}). Fix: start `voice serve`, or "
+                 "correct --url")  # fmt: skip
+        except requests.Timeout:
+            fail(f"{base} did not answer in time. Fix: check that the service there is running")
     click.echo(report_json(report)) if as_json else print_report(report, twiml)
+    if failed := [s.text for s in report.steps if s.kind == "error"]:
+        fail(_failure(failed[0]))
+
+
+def _reason(exc: requests.ConnectionError) -> str:
+    text = str(exc)
+    for known in ("Connection refused", "Name or service not known", "No route to host"):
+        if known in text:
+            return known.lower()
+    return "cannot connect"
+
+
+def _failure(error: str) -> str:
+    """Return one line for the first thing that went wrong in a call, and the fix."""
+    if " answered 403" in error:
+        return (
+            "the service refused the call's webhook (403): its signature did not match. Fix: "
+            "sign with the server's TWILIO_AUTH_TOKEN (run `voice call` with the server's "
+            "settings, or --auth-token), and give --url as the server's PUBLIC_BASE_URL"
+        )
+    return f"the call failed: {error}"
 
 
 def _first_turn(
@@ -131,8 +160,9 @@ def _service(url: str | None, settings: object):  # noqa: ANN202 - a context man
     from voice.sim.server import serve
     from voice.store.db import Database
 
+    require_callflow(settings)  # else every call would only reach a person
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the call report is the output
-    Database(settings.effective_database_url).upgrade()
+    Database(settings.effective_database_url, var_dir=settings.var_dir).upgrade()
     # in-process, Twilio reaches us on loopback: sign against that URL, not PUBLIC_BASE_URL;
     # and no real Twilio could follow a REST redirect to loopback, so the simulator does
     local = {"public_base_url": "", "twilio_rest": "fake"}

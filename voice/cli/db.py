@@ -14,17 +14,12 @@ def db() -> None:
 def upgrade() -> None:
     """Apply every migration to DATABASE_URL (SQLite under var/ by default)."""
     from voice.settings import Settings
-    from voice.store.db import Database
+    from voice.store.db import Database, safe_url
 
-    database = Database(Settings().effective_database_url)
+    settings = Settings()
+    database = Database(settings.effective_database_url, var_dir=settings.var_dir)
     database.upgrade()
-    click.echo(f"database is up to date: {_safe(database.url)}")
-
-
-def _safe(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    click.echo(f"database is up to date: {safe_url(database.url)}")
 
 
 def register(group: click.Group) -> None:

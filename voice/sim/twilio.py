@@ -200,7 +200,7 @@ class FakeTwilio:
             }
             whisper = ET.fromstring(self.post(target.get("url"), leg, report))
             report.add("whisper", " ".join(s.text or "" for s in whisper.iter("Say")))
-        report.add("dial_result", f"agent: {outcome}")
+        report.add("dial_result", _DIALLED[outcome])  # printed after "agent:"
         if action := dial.get("action"):
             result = {
                 **params,
@@ -209,6 +209,9 @@ class FakeTwilio:
             }
             return self._run(self.post(action, result, report), params, turns, report)
         return None
+
+
+_DIALLED = {"answer": "answered", "no-answer": "did not answer", "busy": "busy"}
 
 
 def _decision_line(data: dict) -> str:

@@ -31,6 +31,7 @@ import sqlalchemy.orm as so
 from alembic import command
 from alembic.config import Config
 
+from voice.errors import DatabaseError
 from voice.store.breaker import check_deadline
 
 log = logging.getLogger(__name__)
@@ -140,18 +141,18 @@ class Database:
     `Database.from_settings(settings)`.
     """
 
-    def __init__(self, url: str, timeouts: DbTimeouts | None = None):
-        self.url = url
+    def __init__(self, url: str, timeouts: DbTimeouts | None = None, var_dir: Path | None = None):
+        """Bind to `url`; a SQLite file's missing folder is made only inside `var_dir`."""
+        self.url = url = normalise_url(url)
         self.timeouts = timeouts or DbTimeouts()
+        _parse(url)
         if url.startswith("sqlite"):
-            path = sa.engine.make_url(url).database
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _sqlite_folder(url, var_dir)
             busy_s = self.timeouts.sqlite_busy_s
             self.engine = sa.create_engine(url, connect_args={"timeout": busy_s})
             sa.event.listen(self.engine, "connect", _sqlite_pragmas(int(busy_s * 1000)))
         else:
-            self.engine = sa.create_engine(
+            self.engine = _create_engine(
                 url,
                 pool_size=10,
                 max_overflow=20,
@@ -175,7 +176,9 @@ class Database:
     @classmethod
     def from_settings(cls, settings: Any) -> Database:
         """Return the service's database, with every timeout taken from `settings`."""
-        return cls(settings.effective_database_url, DbTimeouts.from_settings(settings))
+        return cls(
+            settings.effective_database_url, DbTimeouts.from_settings(settings), settings.var_dir
+        )
 
     def _connect_args(self, url: str) -> dict[str, Any]:
         backend = sa.engine.make_url(url).get_backend_name()
@@ -188,8 +191,11 @@ class Database:
             yield session
 
     def upgrade(self) -> None:
-        """Apply all Alembic migrations (idempotent)."""
-        command.upgrade(alembic_config(self.url), "head")
+        """Apply all Alembic migrations (idempotent); DatabaseError when the database is down."""
+        try:
+            command.upgrade(alembic_config(self.url), "head")
+        except sa.exc.OperationalError as exc:
+            raise DatabaseError(unreachable(self.url, exc)) from exc
 
     def ping(self) -> bool:
         """Return True when the database answers a trivial query."""
@@ -204,6 +210,92 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()
+
+
+def normalise_url(url: str) -> str:
+    """Return `url` for the project's PostgreSQL driver: postgres:// and postgresql:// mean psycopg.
+
+    Heroku, Render, `psql` and most hosting panels write `postgres://`, which SQLAlchemy does not
+    know, and `postgresql://`, which it takes to mean psycopg2 (not installed): both become
+    `postgresql+psycopg://`. Any other URL is returned as it is.
+    """
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme) :]
+    return url
+
+
+def safe_url(url: str) -> str:
+    """Return `url` with any password hidden, for messages."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "(not a URL)"
+
+
+_EXAMPLES = "e.g. postgresql://user:password@host:5432/voice or sqlite:////srv/voice/voice.db"
+
+
+def _create_engine(url: str, **options: Any) -> sa.Engine:
+    """Return an engine, or a DatabaseError saying what is wrong with DATABASE_URL."""
+    kind = _parse(url).get_backend_name()
+    if kind not in ("postgresql", "sqlite"):
+        raise DatabaseError(
+            f"DATABASE_URL names a database this service does not use ({kind}); {_EXAMPLES}"
+        )
+    try:
+        return sa.create_engine(url, **options)
+    except sa.exc.NoSuchModuleError as exc:
+        kind = url.partition(":")[0]
+        raise DatabaseError(
+            f"DATABASE_URL names a database this service does not use ({kind}); {_EXAMPLES}"
+        ) from exc
+    except sa.exc.ArgumentError as exc:
+        raise DatabaseError(f"DATABASE_URL is not a database URL ({exc}); {_EXAMPLES}") from exc
+    except ImportError as exc:  # a driver named in the URL that is not installed
+        raise DatabaseError(
+            f"DATABASE_URL asks for the driver {exc.name}, which is not installed; "
+            "write postgresql:// (this service uses psycopg 3)"
+        ) from exc
+
+
+def _parse(url: str) -> sa.URL:
+    try:
+        return sa.engine.make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise DatabaseError(f"DATABASE_URL is not a database URL ({exc}); {_EXAMPLES}") from exc
+
+
+def _sqlite_folder(url: str, var_dir: Path | None) -> None:
+    """Make a SQLite file's folder if it is inside `var_dir`; elsewhere it must exist."""
+    path = _parse(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    folder = Path(path).absolute().parent
+    if folder.is_dir():
+        return
+    if var_dir is not None and folder.is_relative_to(Path(var_dir).absolute()):
+        folder.mkdir(parents=True, exist_ok=True)
+        return
+    raise DatabaseError(
+        f"DATABASE_URL={safe_url(url)}: the folder {folder} does not exist; create it, or fix the "
+        "path (sqlite:////absolute/path/voice.db has four slashes), or unset DATABASE_URL to use "
+        "VAR_DIR"
+    )
+
+
+def unreachable(url: str, exc: BaseException) -> str:
+    """Return one line saying the database at `url` did not answer, why, and the fix."""
+    reason = str(getattr(exc, "orig", None) or exc).strip()
+    # psycopg: 'connection failed: connection to server at "…", port … failed: Connection refused'
+    lines = [line.strip() for line in reason.splitlines() if line.strip()]
+    reason = lines[0] if lines else type(exc).__name__
+    reason = " ".join(reason.removeprefix("connection failed: ").split())
+    if url.startswith("sqlite"):
+        fix = "check the file's permissions and that it is a SQLite database, or fix DATABASE_URL"
+    else:
+        fix = "start the database, or fix DATABASE_URL (host, port, user, password, name)"
+    return f"the database at {safe_url(url)} did not answer: {reason}. Fix: {fix}"
 
 
 def _within_deadline(*_args: object) -> None:
