@@ -6,6 +6,8 @@ import os
 
 import click
 
+from voice.cli import require_callflow
+
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
@@ -28,7 +30,8 @@ def serve(host: str, port: int, workers: int | None, threads: int, demo: bool) -
     from voice.store.demo import seed_customers
 
     settings = Settings()
-    database = Database(settings.effective_database_url)
+    require_callflow(settings)  # else every call would only reach a person
+    database = Database(settings.effective_database_url, var_dir=settings.var_dir)
     database.upgrade()
     if demo:
         seed_customers(database)
