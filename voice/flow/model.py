@@ -162,6 +162,10 @@ class Callflow:
     description: str = ""
     path: Path | None = None
 
+    def __post_init__(self) -> None:
+        # Indexed when made, however it is made (loader, test, tool): decide() then only reads.
+        self.compile()
+
     def team(self, key: str | None) -> Team:
         """Return a team by key, or the default team for None or an unknown key."""
         return self.teams.get(key or "") or self.teams[self.default_team]
@@ -208,7 +212,7 @@ class Callflow:
 
     @cached_property
     def matcher(self) -> Matcher:
-        """Return the example index; built once, when the callflow loads."""
+        """Return the example index; built once, when the callflow is made."""
         docs = []
         for kind, items in (("intent", self.intents), ("escalation", self.escalations)):
             for name, item in items.items():
@@ -290,7 +294,7 @@ class Callflow:
         return counts
 
     def compile(self) -> Callflow:
-        """Build the matcher and detectors now rather than on the first call."""
+        """Build the matcher and detectors (done when the callflow is made; a no-op after)."""
         _ = self.signals, self.matcher, self.topic_routes, self.topic_claims
         if self.understanding is None:  # static word vectors stand in only without the model
             _ = self.meaning

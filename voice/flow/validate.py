@@ -89,7 +89,7 @@ def build_callflow(data: object, report: Report, path: Path) -> Callflow | None:
         survey=survey,
         **texts,
         **options,
-    ).compile()
+    )
 
 
 def _identity(report: Report, data: dict) -> str:
