@@ -1,7 +1,8 @@
 """Plans: what the caller hears next; every transfer dials someone, in the line's language."""
 
 from voice.calls.actions import Dial, Hangup, Listen, Say
-from voice.calls.plans import NOBODY, decision_plan, fallback_plan, greeting_plan, whisper_text
+from voice.calls.phrases import ENGLISH
+from voice.calls.plans import decision_plan, fallback_plan, greeting_plan, whisper_text
 from voice.flow import load_callflow, transfer
 from voice.flow.types import Decision
 
@@ -26,7 +27,7 @@ def test_a_transfer_says_the_handoff_then_dials_the_target_with_its_transfer_id(
 
 def test_a_transfer_with_nowhere_to_ring_apologises_instead_of_dialling_nothing():
     plan = decision_plan(ACME, transfer(ACME, "no_match"), "")
-    assert plan.steps == (Say(NOBODY, ACME.voice, "en-US"), Hangup())
+    assert plan.steps == (Say(ENGLISH.nobody, ACME.voice, "en-US"), Hangup())
 
 
 def test_the_greeting_is_said_with_say_only_when_it_cannot_be_streamed():
@@ -43,7 +44,7 @@ def test_the_fault_fallback_dials_a_person_in_the_callers_language():
 
 
 def test_the_fault_fallback_without_any_number_still_speaks_rather_than_dead_air():
-    assert fallback_plan(None, "", "internal_error").steps == (Say(NOBODY), Hangup())
+    assert fallback_plan(None, "", "internal_error").steps == (Say(ENGLISH.nobody), Hangup())
 
 
 def test_the_whisper_names_the_caller_the_reason_and_their_words():

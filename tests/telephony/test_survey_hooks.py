@@ -6,7 +6,8 @@ import pytest
 import sqlalchemy as sa
 from floor_support import add_agents, ask, set_open
 
-from voice.calls.surveys import ASK_AGAIN, parse_score
+from voice.calls.phrases import ENGLISH
+from voice.calls.surveys import parse_score
 from voice.routing.agents import FloorError
 from voice.store.models import SurveyResponse, WrapUp
 
@@ -55,7 +56,10 @@ def test_an_sms_survey_is_sent_from_the_line_and_the_reply_is_stored(rt, twilio_
 
 def test_an_sms_without_a_number_is_asked_once_more_and_strangers_are_ignored(rt, twilio_post, db):
     wrapped_up(rt, "sms")
-    assert ASK_AGAIN in twilio_post("/twilio/survey/sms", {"From": CALLER, "Body": "great"}).text
+    assert (
+        ENGLISH.rate_again
+        in twilio_post("/twilio/survey/sms", {"From": CALLER, "Body": "great"}).text
+    )
     stranger = twilio_post("/twilio/survey/sms", {"From": "+15125550000", "Body": "1"})
     assert "<Message>" not in stranger.text
     assert responses(db) == []

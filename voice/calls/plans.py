@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from voice.calls.actions import Dial, Hangup, Listen, Plan, Say, Survey
+from voice.calls.phrases import phrases_for
 from voice.flow.types import Decision
-
-SORRY_CONNECTING = "Sorry, something went wrong on our side. Let me connect you with a person."
-STILL_CONNECTING = "One moment, I'm still connecting you."
-NOBODY = "Sorry, we can't connect you to a person right now. Please call back in a few minutes."
 
 _REASONS = {
     "asked_for_human": "asked for a person",
@@ -58,7 +55,7 @@ def decision_plan(
             return Plan(steps, reason="survey")
         return Plan((say(callflow, decision.say), Hangup()), reason=decision.reason)
     if not target:
-        return Plan((say(callflow, NOBODY), Hangup()), reason="no_target")
+        return nobody_plan(callflow)
     steps = (say(callflow, decision.say),) if decision.say else ()
     return Plan(steps + (Dial(target, transfer_id),), reason=decision.reason)
 
@@ -72,10 +69,19 @@ def survey_step(callflow: object, call_id: int | None = None) -> Survey:
 def fallback_plan(callflow: object | None, number: str, reason: str) -> Plan:
     """Return the never-dead-air plan: a handoff line, then dial the line's fallback number."""
     if not number:
-        return Plan((say(callflow, NOBODY), Hangup()), reason="no_target")
+        return nobody_plan(callflow)
     # the line's own handoff words keep the caller in their language; English if none is known
-    text = callflow.handoff_line(callflow.default_team) if callflow else SORRY_CONNECTING
+    text = (
+        callflow.handoff_line(callflow.default_team)
+        if callflow
+        else phrases_for(None).sorry_connecting
+    )
     return Plan((say(callflow, text), Dial(number)), reason=reason)
+
+
+def nobody_plan(callflow: object | None) -> Plan:
+    """Return the last words when there is no one at all to dial, in the line's language."""
+    return Plan((say(callflow, phrases_for(callflow).nobody), Hangup()), reason="no_target")
 
 
 def whisper_text(

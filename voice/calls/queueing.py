@@ -12,13 +12,13 @@ import sqlalchemy.orm as so
 
 from voice.calls import outcomes, waiting
 from voice.calls.actions import Dial, Hangup, Plan
-from voice.calls.plans import NOBODY, decision_plan, say, whisper_text
+from voice.calls.plans import decision_plan, nobody_plan, say, whisper_text
 from voice.calls.records import add_event, customer_name, find_call
 from voice.flow import transfer
 from voice.flow.types import Decision
 from voice.routing import assign, callbacks
 from voice.routing.dispatch import Routed
-from voice.routing.queue import estimated_wait_s, position, say_position, say_wait
+from voice.routing.queue import estimated_wait_s, position
 from voice.store.models import Agent, Call, Callback, QueueEntry, utcnow
 
 log = logging.getLogger(__name__)
@@ -73,17 +73,16 @@ class FloorCalls:
             if (utcnow() - entry.enqueued_at).total_seconds() > max_wait_s:
                 entry.status, entry.ended_at = "fallback", utcnow()
                 return waiting.leave_plan()  # the queue's action URL dials the line's fallback
-            place = say_position(position(s, entry))
-            wait = say_wait(estimated_wait_s(s, entry))
+            place, wait_s = position(s, entry), estimated_wait_s(s, entry)
             team = entry.team
         self.floor.dispatch.dispatch_team(team)  # a free agent takes the caller at once
-        return waiting.wait_plan(callflow, entry_id, place, wait)
+        return waiting.wait_plan(callflow, entry_id, place, wait_s)
 
     def choice(self, entry_id: int, digits: str, speech: str) -> Plan:
         """Take the caller's answer to the callback offer: leave the line, or keep waiting."""
         with self.service.session() as s:
-            entry, call, _callflow = self._entry(s, entry_id)
-            if entry.status != "waiting" or not waiting.wants_callback(digits, speech):
+            entry, call, callflow = self._entry(s, entry_id)
+            if entry.status != "waiting" or not waiting.wants_callback(callflow, digits, speech):
                 return waiting.hold_plan(entry.id, 1)
             row = callbacks.request_callback(
                 s, call, "callback", entry.team, entry.priority, entry.reason
@@ -118,7 +117,7 @@ class FloorCalls:
             plan = (
                 self.service_plan(callflow, decision, number, leg.id)
                 if leg
-                else Plan((say(callflow, NOBODY), Hangup()), reason="no_target")
+                else nobody_plan(callflow)
             )
             return self.service.served(s, call, plan)
 
@@ -141,7 +140,7 @@ class FloorCalls:
         with self.service.session() as s:
             call = find_call(s, sid)
             callflow = self.service.lines.by_name(call.callflow)
-            if not waiting.wants_callback(digits, speech):
+            if not waiting.wants_callback(callflow, digits, speech):
                 return self.service.served(s, call, waiting.voicemail_plan(callflow))
             decided = callbacks.last_transfer(s, call)
             team = (decided.team if decided else None) or callflow.default_team

@@ -17,6 +17,7 @@ from voice.calls.actions import Hangup, Plan
 from voice.calls.journal import Journal
 from voice.calls.lines import Lines
 from voice.calls.outcomes import judge as outcome
+from voice.calls.phrases import phrases_for
 from voice.calls.queueing import FloorCalls
 from voice.calls.records import (
     add_event,
@@ -276,7 +277,7 @@ class CallService:
         callflow = self.lines.by_name(call.callflow)
         if routed != "untracked" and routed is not None:  # the next agent, or back in line
             again = Decision("transfer", leg.reason, team=leg.team, priority=leg.priority,
-                             say=plans.STILL_CONNECTING)  # fmt: skip
+                             say=phrases_for(callflow).still_connecting)  # fmt: skip
             return self.waiting.routed_plan(s, call, callflow, again, routed)
         number = self.fallback_number(callflow)
         tried = set(s.scalars(sa.select(Transfer.target).where(Transfer.call_id == call.id)))
@@ -286,7 +287,7 @@ class CallService:
                 reason=leg.reason,
                 team=leg.team,
                 priority=leg.priority,
-                say=plans.STILL_CONNECTING,
+                say=phrases_for(callflow).still_connecting,
             )
             retry = self.new_transfer(s, call, decision, number, leg.whisper)
             return plans.decision_plan(callflow, decision, number, retry.id)

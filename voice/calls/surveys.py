@@ -10,6 +10,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from voice.calls.actions import Hangup, Plan
+from voice.calls.phrases import phrases_for
 from voice.calls.plans import say, survey_step
 from voice.calls.records import add_event, find_call
 from voice.privacy import redact
@@ -17,7 +18,6 @@ from voice.store.models import Call, CallEvent, SurveyResponse, utcnow
 
 log = logging.getLogger(__name__)
 SMS_WINDOW = dt.timedelta(days=7)  # a text reply later than this is not taken as the rating
-ASK_AGAIN = "Please reply with one number, from 1 (poor) to 5 (great)."
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
@@ -63,11 +63,12 @@ class CallSurveys:
             if call is None:
                 log.info("SMS from %s matches no open survey; ignored", number[-4:])
                 return ""
+            callflow = self.service.lines.by_name(call.callflow)
             score = parse_score(body)
             if score is None:
-                return ASK_AGAIN
+                return phrases_for(callflow).rate_again
             store(s, call, "sms", "human", score, body)
-            return self.service.lines.by_name(call.callflow).survey.thanks
+            return callflow.survey.thanks
 
 
 def _awaiting_sms(s: so.Session, number: str) -> Call | None:

@@ -59,21 +59,6 @@ def estimated_wait_s(s: so.Session, entry: QueueEntry) -> int | None:
     return int(statistics.median(waits)) if len(waits) >= MIN_SAMPLES else None
 
 
-def say_position(place: int) -> str:
-    """Return the caller's place in words."""
-    return "You're next in line." if place == 1 else f"You're number {place} in line."
-
-
-def say_wait(seconds: int | None) -> str:
-    """Return the estimate in words; "a few minutes" when we do not know."""
-    if seconds is None:
-        return "It should be a few minutes."
-    if seconds < 60:
-        return "Recently, callers have waited less than a minute."
-    minutes = round(seconds / 60)
-    return f"Recently, callers have waited about {minutes} minute{'s' if minutes != 1 else ''}."
-
-
 def entry_dict(s: so.Session, entry: QueueEntry, now: dt.datetime) -> dict:
     """Return a queue entry as the console shows it."""
     call = s.get(Call, entry.call_id)
