@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from floor_support import add_agents, ask, set_open, step_kinds
 
 from voice.routing.agents import FloorError
-from voice.store.models import Agent, QueueEntry
+from voice.routing.assign import claim_agent
+from voice.store.models import Agent, Call, QueueEntry, utcnow
 
 
 @pytest.fixture
@@ -182,9 +183,37 @@ def test_simultaneous_transfers_never_offer_an_agent_two_calls_and_drop_nobody(r
     with rt.db.session() as s:
         entries = s.scalars(sa.select(QueueEntry)).all()
         agents = s.scalars(sa.select(Agent)).all()
-    assert len(entries) == 30 and {e.call_id for e in entries} == {e.call_id for e in entries}
+        calls = s.scalars(sa.select(Call.id)).all()
+    assert len(calls) == 30  # every caller is in line exactly once: nobody dropped or doubled
+    assert sorted(e.call_id for e in entries) == sorted(calls)
     offered = [e for e in entries if e.status == "offered"]
     assert len(offered) == 5 and len({e.agent_id for e in offered}) == 5
     assert sum(e.status == "waiting" for e in entries) == 25
     assert len({a.call_id for a in agents}) == 5 and all(a.presence == "on_call" for a in agents)
     assert {a.call_id for a in agents} == {e.call_id for e in offered}
+
+
+def test_two_claims_on_one_free_agent_have_one_winner_and_the_agent_row_names_it(rt):
+    add_agents(rt.floor, 1)
+    with rt.db.session() as s:
+        calls = [Call(sid=f"CAclaim{i}", from_number="+15555550100", to_number="+15555550000",
+                      callflow="acme-outfitters") for i in range(2)]  # fmt: skip
+        s.add_all(calls)
+        s.flush()
+        ids, agent_id = [c.id for c in calls], s.scalars(sa.select(Agent.id)).one()
+    barrier, won = threading.Barrier(2), [None, None]
+
+    def claim(i):  # each in its own transaction, as two workers would
+        with rt.db.session() as s:
+            barrier.wait()
+            won[i] = claim_agent(s, agent_id, ids[i], utcnow())
+
+    threads = [threading.Thread(target=claim, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(won) == [False, True]
+    with rt.db.session() as s:
+        agent = s.get_one(Agent, agent_id)
+        assert (agent.presence, agent.call_id) == ("on_call", ids[won.index(True)])

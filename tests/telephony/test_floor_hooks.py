@@ -8,7 +8,7 @@ from floor_support import add_agents, ask, set_open
 
 from voice.store.models import QueueEntry
 
-from tests_support import DEMO_LINE, FALLBACK_RE, incoming_params
+from tests_support import FALLBACK_RE, incoming_params
 
 
 @pytest.fixture
@@ -303,11 +303,15 @@ def test_a_fault_in_the_wait_loop_leaves_the_line_and_the_queue_action_dials_a_p
     assert FALLBACK_RE.match(root.find("Dial/Number").text)
 
 
-def test_the_queue_endpoints_are_signed(client):
-    for path in (
-        "/twilio/queue/wait?entry=1",
-        "/twilio/closed/choice",
-        "/twilio/callback/agent?callback=1",
-    ):
-        assert client.post(path, data=incoming_params()).status_code == 403
-    assert DEMO_LINE
+SIGNED_ONLY = (
+    "/twilio/queue/wait?entry=1",
+    "/twilio/closed/choice",
+    "/twilio/callback/agent?callback=1",
+)
+
+
+@pytest.mark.parametrize("path", SIGNED_ONLY)
+def test_the_queue_endpoints_answer_only_what_twilio_signed(client, twilio_post, path):
+    assert client.post(path, data=incoming_params()).status_code == 403
+    signed = twilio_post(path, incoming_params())  # the same request, signed: served as TwiML
+    assert signed.status_code == 200 and ET.fromstring(signed.data).tag == "Response"
