@@ -84,7 +84,7 @@ def settings_file() -> Path | None:
         path = Path(named).expanduser().absolute()
         if not (path.is_file() or path.is_char_device() or path.is_fifo()):
             raise ConfigError(
-                f"VOICE_CONFIG={named}: no such file; create it or unset VOICE_CONFIG"
+                f"VOICE_CONFIG={named}: no such file. Fix: create it, or unset VOICE_CONFIG"
             )
         return path
     return next((p for p in settings_file_candidates() if p.is_file()), None)
@@ -102,8 +102,8 @@ def read_settings_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"settings file {path}: {exc}; fix the file or VOICE_CONFIG") from exc
     values = {}
     for key, value in raw.items():
-        if value is None or isinstance(value, dict | list):
-            continue  # a bare name in .env, or a TOML table: not a setting
+        if value is None or value == "" or isinstance(value, dict | list):
+            continue  # a bare or empty name in .env, or a TOML table: not a setting
         name = key.upper()
         if isinstance(value, str) and value and name.startswith(_PATH_KEYS):
             value = str((path.parent / Path(value).expanduser()).absolute())
@@ -140,7 +140,10 @@ class SettingsFile(PydanticBaseSettingsSource):
 class Settings(BaseSettings):
     """Everything an operator can set; every field has an embedded default for development."""
 
-    model_config = SettingsConfigDict(env_file=_FIND, extra="ignore", frozen=True)
+    # an empty value (`VAR_DIR=`) means unset, as in a shell, not "the current directory"
+    model_config = SettingsConfigDict(
+        env_file=_FIND, extra="ignore", frozen=True, env_ignore_empty=True
+    )
 
     @classmethod
     def settings_customise_sources(
