@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from voice.routing.ports import CallControl, CallControlError
 from voice.settings import Settings
+from voice.telephony.urls import twilio_url
 
 log = logging.getLogger(__name__)
 # TWILIO_REST_TIMEOUT_S's default: a REST request never holds a webhook or a click for longer
@@ -60,14 +61,14 @@ class PublicBase:
 
 def bridge_url(base: str, entry_id: int) -> str:
     """Return the URL a dequeued caller fetches to be dialled to their agent."""
-    return f"{base}/twilio/queue/connect?entry={entry_id}"
+    return twilio_url(base, "queue_connect", entry=entry_id)
 
 
 def callback_urls(base: str, callback_id: int) -> tuple[str, str]:
     """Return (answer URL, status callback URL) for a callback's agent leg."""
     return (
-        f"{base}/twilio/callback/agent?callback={callback_id}",
-        f"{base}/twilio/callback/status?callback={callback_id}",
+        twilio_url(base, "callback_agent", callback=callback_id),
+        twilio_url(base, "callback_status", callback=callback_id),
     )
 
 

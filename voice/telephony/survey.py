@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from voice.routing.ports import CallControlError, SurveySender
 from voice.telephony.rest import DEFAULT_TIMEOUT_S, PublicBase, TwilioRest, rest_errors, uses_twilio
+from voice.telephony.urls import twilio_url
 
 log = logging.getLogger(__name__)
 
 
 def survey_call_url(base: str, call_id: int) -> str:
     """Return the URL Twilio fetches when the customer answers the survey call."""
-    return f"{base}/twilio/survey/voice?call={call_id}"
+    return twilio_url(base, "survey_voice", call=call_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from voice.calls.actions import (
     Survey,
     Voicemail,
 )
+from voice.telephony.urls import twilio_url
 
 # words Twilio's recognizer should expect in an offer, besides the keys
 OFFER_HINTS = "call me back, callback, call back, message, voicemail, leave a message"
@@ -38,6 +39,10 @@ class Urls:
     def ws_base(self) -> str:
         """Return the WebSocket base (wss:// for https://)."""
         return self.base.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+
+    def to(self, endpoint: str, **query: object) -> str:
+        """Return the absolute URL of the webhook `endpoint` (its view's name), with `query`."""
+        return twilio_url(self.base, endpoint, **query)
 
 
 def render(plan: Plan, urls: Urls) -> str:
@@ -61,44 +66,43 @@ def render(plan: Plan, urls: Urls) -> str:
 
 def _waiting(response: VoiceResponse, step: object, urls: Urls) -> None:
     """Render the queue, offer and voicemail steps."""
-    base = urls.base
     match step:
         case Enqueue(queue=queue, entry_id=entry):
             response.enqueue(
                 queue[:64],
-                wait_url=f"{base}/twilio/queue/wait?entry={entry}",
+                wait_url=urls.to("queue_wait", entry=entry),
                 wait_url_method="POST",
-                action=f"{base}/twilio/queue/done?entry={entry}",
+                action=urls.to("queue_done", entry=entry),
                 method="POST",
             )
         case Offer():
-            response.append(_offer(step, base))
+            response.append(_offer(step, urls))
         case Survey():
-            response.append(_survey(step, base))
+            response.append(_survey(step, urls))
         case Hold(entry_id=entry, seconds=seconds):
             response.pause(length=seconds)
-            response.redirect(f"{base}/twilio/queue/wait?entry={entry}", method="POST")
+            response.redirect(urls.to("queue_wait", entry=entry), method="POST")
         case Leave():
             response.leave()
         case Voicemail(max_s=max_s):
             response.record(
-                action=f"{base}/twilio/voicemail?event=done",
+                action=urls.to("voicemail", event="done"),
                 method="POST",
                 max_length=max_s,
                 play_beep=True,
                 finish_on_key="#",
                 transcribe=True,
-                transcribe_callback=f"{base}/twilio/voicemail?event=transcript",
-                recording_status_callback=f"{base}/twilio/voicemail?event=recording",
+                transcribe_callback=urls.to("voicemail", event="transcript"),
+                recording_status_callback=urls.to("voicemail", event="recording"),
                 recording_status_callback_method="POST",
             )
 
 
-def _offer(step: Offer, base: str) -> Gather:
+def _offer(step: Offer, urls: Urls) -> Gather:
     action = (
-        f"{base}/twilio/queue/choice?entry={step.entry_id}"
+        urls.to("queue_choice", entry=step.entry_id)
         if step.purpose == "queue"
-        else f"{base}/twilio/closed/choice"
+        else urls.to("closed_choice")
     )
     kwargs = {"language": step.language} if step.language else {}
     gather = Gather(
@@ -116,11 +120,10 @@ def _offer(step: Offer, base: str) -> Gather:
     return gather
 
 
-def _survey(step: Survey, base: str) -> Gather:
+def _survey(step: Survey, urls: Urls) -> Gather:
     """Ask for a rating: one key or a spoken number (a question, not a menu: no press-1 tree)."""
-    action = f"{base}/twilio/survey/voice"
-    if step.call_id is not None:
-        action += f"?call={step.call_id}"
+    on_call = {"call": step.call_id} if step.call_id is not None else {}
+    action = urls.to("survey_voice", **on_call)
     kwargs = {"language": step.language} if step.language else {}
     gather = Gather(input="dtmf speech", num_digits=1, action=action, method="POST", timeout=6,
                     speech_timeout="auto", hints=SURVEY_HINTS, **kwargs)  # fmt: skip
@@ -130,8 +133,8 @@ def _survey(step: Survey, base: str) -> Gather:
 
 
 def _connect(stage: str, speech: str, urls: Urls) -> Connect:
-    connect = Connect(action=f"{urls.base}/twilio/voice/next?stage={stage}", method="POST")
-    stream = connect.stream(url=f"{urls.ws_base}/twilio/stream")
+    connect = Connect(action=urls.to("after_stream", stage=stage), method="POST")
+    stream = connect.stream(url=twilio_url(urls.ws_base, "media_stream"))
     stream.parameter(name="token", value=urls.stream_token(stage, speech))
     return connect
 
@@ -141,13 +144,13 @@ def _dial(step: Dial, urls: Urls) -> DialVerb:
     if step.caller_id:
         kwargs["caller_id"] = step.caller_id
     if step.callback_id is not None:
-        action = f"{urls.base}/twilio/callback/dialed?callback={step.callback_id}"
+        action = urls.to("callback_dialed", callback=step.callback_id)
         return _target(DialVerb(action=action, **kwargs), step.target, None)
     if step.transfer_id is None:
         dial = DialVerb(**kwargs)
         return _target(dial, step.target, None)
-    dial = DialVerb(action=f"{urls.base}/twilio/dial?transfer={step.transfer_id}", **kwargs)
-    return _target(dial, step.target, f"{urls.base}/twilio/whisper?transfer={step.transfer_id}")
+    dial = DialVerb(action=urls.to("dial_result", transfer=step.transfer_id), **kwargs)
+    return _target(dial, step.target, urls.to("whisper", transfer=step.transfer_id))
 
 
 def _target(dial: DialVerb, target: str, whisper_url: str | None) -> DialVerb:
