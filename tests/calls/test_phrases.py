@@ -112,3 +112,16 @@ def test_every_language_table_fills_in_the_same_blanks():
         if isinstance(english, str) and field.name != "language":
             korean = getattr(KOREAN, field.name)
             assert set(blanks.findall(korean)) == set(blanks.findall(english)), field.name
+
+
+def test_the_offer_tells_the_recognizer_to_expect_the_lines_own_words():
+    from voice.calls.actions import Plan
+    from voice.telephony.twiml import Urls, render
+
+    (ko_offer,) = spoken(waiting.wait_plan(KO, 7, 2, None))
+    (en_offer,) = spoken(waiting.wait_plan(ACME, 7, 2, None))
+    assert ko_offer.hints == KOREAN.offer_hints and "다시 전화해 주세요" in ko_offer.hints
+    assert en_offer.hints == ENGLISH.offer_hints and "call me back" in en_offer.hints
+    xml = render(Plan((ko_offer,)), Urls("https://voice.example.com", lambda *_: ""))
+    assert f'hints="{KOREAN.offer_hints}"' in xml and 'language="ko-KR"' in xml
+    assert Plan.from_json(Plan((ko_offer,)).to_json()).steps == (ko_offer,)  # stored and served

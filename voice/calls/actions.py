@@ -58,6 +58,7 @@ class Offer:
     language: str = ""
     purpose: Literal["queue", "closed"] = "queue"
     entry_id: int | None = None  # the queue entry, for purpose "queue"
+    hints: str = ""  # words the provider's recognizer should expect, in the line's language
 
 
 @dataclass(frozen=True, slots=True)

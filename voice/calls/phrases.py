@@ -33,6 +33,7 @@ class Phrases:
     voicemail: str
     voicemail_thanks: str
     rate_again: str  # an SMS rating we could not read
+    offer_hints: str  # what the provider's recognizer should expect after an offer, besides keys
     callback_words: re.Pattern[str]  # "call me back", said to the offer
     message_words: re.Pattern[str]  # "leave a message"
 
@@ -78,6 +79,7 @@ ENGLISH = Phrases(
     ),
     voicemail_thanks="Thanks, we have your message and will call you back. Goodbye.",
     rate_again="Please reply with one number, from 1 (poor) to 5 (great).",
+    offer_hints="call me back, callback, call back, message, voicemail, leave a message",
     callback_words=re.compile(r"\b(call(ing)? ?me ?back|callback|call back|ring me back)\b", re.I),
     message_words=re.compile(r"\b(message|voice ?mail|record)\b", re.I),
 )
@@ -111,6 +113,7 @@ KOREAN = Phrases(
     voicemail="삐 소리가 나면 성함과 용건을 남겨 주시고, 전화를 끊거나 우물 정자를 눌러 주세요.",
     voicemail_thanks="감사합니다. 메시지를 잘 받았습니다. 다시 연락드리겠습니다. 안녕히 계세요.",
     rate_again="1(매우 불만족)부터 5(매우 만족)까지 숫자 하나로 답장해 주세요.",
+    offer_hints="다시 전화해 주세요, 다시 전화, 콜백, 연락 주세요, 메시지, 음성 사서함",
     # no word boundaries: particles and endings join Korean words ("전화해주세요", "콜백이요")
     callback_words=re.compile(r"다시\s*전화|전화\s*(해|주|줘|부탁)|콜백|연락\s*(해|주|줘)"),
     message_words=re.compile(r"메시지|메세지|음성\s*사서함|녹음|남길"),

@@ -26,7 +26,8 @@ def wants_message(callflow: object, digits: str, speech: str) -> bool:
 
 def _offer(callflow: object, text: str, purpose: str, entry_id: int | None = None) -> Offer:
     spoken = say(callflow, text)
-    return Offer(spoken.text, spoken.voice, spoken.language, purpose, entry_id)
+    hints = phrases_for(callflow).offer_hints
+    return Offer(spoken.text, spoken.voice, spoken.language, purpose, entry_id, hints)
 
 
 def queue_name(callflow: object, team: str) -> str:

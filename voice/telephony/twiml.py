@@ -23,8 +23,6 @@ from voice.calls.actions import (
 )
 from voice.telephony.urls import twilio_url
 
-# words Twilio's recognizer should expect in an offer, besides the keys
-OFFER_HINTS = "call me back, callback, call back, message, voicemail, leave a message"
 SURVEY_HINTS = "one, two, three, four, five"
 
 
@@ -104,7 +102,7 @@ def _offer(step: Offer, urls: Urls) -> Gather:
         if step.purpose == "queue"
         else urls.to("closed_choice")
     )
-    kwargs = {"language": step.language} if step.language else {}
+    kwargs = {k: v for k, v in (("language", step.language), ("hints", step.hints)) if v}
     gather = Gather(
         input="dtmf speech",
         num_digits=1,
@@ -112,7 +110,6 @@ def _offer(step: Offer, urls: Urls) -> Gather:
         method="POST",
         timeout=5,
         speech_timeout="auto",
-        hints=OFFER_HINTS,
         **kwargs,
     )
     say = {k: v for k, v in (("voice", step.voice), ("language", step.language)) if v}
