@@ -1,6 +1,7 @@
 """Issue 12's table, side by side with its baselines, repeated, in one run.
 
-Run: python bench/speed.py [--repeat 3] [--webhook] [--audio] [--memory] [--database-url URL]
+Run: python bench/speed.py [--repeat 3] [--webhook] [--audio] [--memory] [--scale]
+[--database-url URL]
 (no section flag: all of them). About 8 minutes for all with --repeat 3.
 
 Sections, each against its baseline in the same run:
@@ -17,6 +18,10 @@ Sections, each against its baseline in the same run:
 - `--memory`: N calls at once (grammar, then free-form) on that worker: peak RSS above the
   idle worker per added call, and what stays after the calls end; against N raw recognizers
   fed the same frames on N threads in this process.
+- `--scale`: real-time calls per core. The one worker is pinned to one CPU (taskset); 1, 2,
+  4, 8 … Korean calls are placed at once until end of speech → decision p50 passes 1.5× its
+  one-call value; the last count within it is the calls that core carries. Measured with
+  voice gating off (VAD_GATING=false: every frame decoded) and on, in the same run.
 
 The worker's CPU includes each call's four webhooks (a few ms each) and its greeting playback;
 the raw baseline decodes only. The service runs on PostgreSQL and Redis (the issue's setup;
@@ -441,6 +446,39 @@ def raw_round(model: object, grammar: str | None, streams: list[list[bytes]]) ->
     return top, (rss_mib() - idle) / len(streams)
 
 
+def scale_section(env: dict[str, str], log: Path, clips: list, counts: list[int]) -> None:
+    """(5) calls at once on one pinned core before end of speech → decision passes 1.5×."""
+    print("\n(5) real-time calls on one core: end of speech → decision p50 as calls are added")
+    key, first, carried = "end_of_speech_to_decision_ms", 50_000, {}
+    for gating in ("false", "true"):
+        with gunicorn("voice.app:create_app()", {**env, "VAD_GATING": gating}, 1, log) as (
+            base,
+            master,
+        ):
+            worker = children(master)[0]
+            subprocess.run(["taskset", "-a", "-p", "-c", "0", str(worker)], check=True,
+                           stdout=subprocess.DEVNULL)  # fmt: skip
+            place_calls(base, clips[:1], 1, LINE_NUMBER, 0)  # loads the model
+            single, carried[gating] = None, 0
+            for n in counts:
+                calls = [clips[i % len(clips)] for i in range(n)]
+                before = cpu_s(worker)
+                results = place_calls(base, calls, n, LINE_NUMBER, first)
+                busy = cpu_s(worker) - before
+                first += n
+                eos = [r[key] for r in results if key in r]
+                p50 = statistics.median(eos) if eos else float("inf")
+                single = single or p50
+                within = p50 <= 1.5 * single
+                carried[gating] = n if within else carried[gating]
+                print(f"    gating {gating:<5}  {n:>3} at once  eos→decision p50 {p50:6.0f} ms "
+                      f"({p50 / single:4.2f}× one call)  worker CPU {busy:5.1f} s")  # fmt: skip
+                if not within:
+                    break
+    print(f"    calls one core carries within 1.5×: gating off {carried['false']}, "
+          f"on {carried['true']}")  # fmt: skip
+
+
 def memory_section(base: str, worker: int, raw: tuple, clips: list, repeat: int, n: int) -> None:
     model, grammar = raw
     print(f"\n(3) memory per added call: {n} calls at once vs the idle worker (RSS, MiB)")
@@ -476,6 +514,7 @@ def main() -> None:
     parser.add_argument("--webhook", action="store_true", help="(1) the incoming-call webhook")
     parser.add_argument("--audio", action="store_true", help="(2) CPU/audio s, (4) eos→decision")
     parser.add_argument("--memory", action="store_true", help="(3) memory per added call")
+    parser.add_argument("--scale", action="store_true", help="(5) real-time calls per core")
     parser.add_argument("--repeat", type=int, default=3, help="times each measure is taken")
     parser.add_argument("--seconds", type=float, default=5.0, help="each webhook run's length")
     parser.add_argument(
@@ -489,8 +528,8 @@ def main() -> None:
     )
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", REDIS_DEFAULT))
     args = parser.parse_args()
-    if not (args.webhook or args.audio or args.memory):
-        args.webhook = args.audio = args.memory = True
+    if not (args.webhook or args.audio or args.memory or args.scale):
+        args.webhook = args.audio = args.memory = args.scale = True
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     print(f"bench/speed.py on {os.cpu_count()} CPUs, {when}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -512,6 +551,10 @@ def main() -> None:
                     audio_section(base, worker, raw, clips, args.repeat)
                 if args.memory:
                     memory_section(base, worker, raw, clips, args.repeat, args.calls)
+        if args.scale:
+            sim_media.MediaSession._send_media = _recording_send_media
+            clips = [(text, synthesize(text, "ko-KR")) for text in CLIPS]
+            scale_section(env, log, clips, [1, 2, 4, 8, 12, 16, 24, 32])
 
 
 if __name__ == "__main__":
