@@ -10,6 +10,7 @@ from voice.sim.floor import RECORDING_S, CallerPlan
 from voice.sim.server import serve
 from voice.sim.twilio import FakeTwilio
 from voice.store.models import Call
+from voice.telephony.inputs import call_state
 
 from conftest import AUTH_TOKEN
 from tests_support import DEMO_LINE
@@ -59,7 +60,7 @@ def test_after_hours_a_callback_and_a_voicemail_are_outcomes_of_their_own(line, 
 def test_a_voicemail_reported_after_the_hangup_still_makes_the_call_a_voicemail(app, db):
     rt = app.extensions["voice"]
     sid, _ = ask(rt, "agent please")
-    rt.service.status(sid, "completed", 41)
+    rt.service.status(sid, call_state("completed"), 41)
     assert ended(rt, sid).outcome == "abandoned"
     rt.service.waiting.voicemail(sid, "recording", "https://api.twilio.com/RE1", "")
     assert ended(rt, sid).outcome == "voicemail"

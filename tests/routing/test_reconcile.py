@@ -9,6 +9,7 @@ from floor_support import add_agents, ask, set_open, step_kinds
 
 from voice.routing.reconcile import MAX_CALL_S, reconcile
 from voice.store.models import Agent, Call, CallEvent, QueueEntry, utcnow
+from voice.telephony.inputs import call_state
 
 from tests_support import incoming_params
 
@@ -168,7 +169,7 @@ def start_a_callback(rt, agent_id):
     """Have a queued caller ask for a callback and hang up; the agent starts it. Return ids."""
     sid, entry_id = queued(rt, caller="+15555550101")
     rt.service.waiting.choice(entry_id, "1", "")
-    rt.service.status(sid, "completed", 30)  # the customer's own call is over
+    rt.service.status(sid, call_state("completed"), 30)  # the customer's own call is over
     rt.floor.set_presence(agent_id, "available", by="test")  # she leaves her first caller
     (row,) = rt.floor.callbacks("requested")
     rt.floor.start_callback(row["id"], agent_id)
@@ -238,8 +239,8 @@ def test_an_agent_given_a_new_call_while_the_reconciler_looked_keeps_it(rt, twil
 
     def status_arrives_meanwhile(sid):
         if sid == first:  # the real callback lands: she is freed and offered the next caller
-            rt.service.status(first, "completed", 40)
-            return "completed"
+            rt.service.status(first, call_state("completed"), 40)
+            return call_state("completed")
         return real(sid)
 
     rt.control.call_status = status_arrives_meanwhile
@@ -274,7 +275,7 @@ def test_an_override_to_offline_puts_the_ringing_caller_back_in_line(rt):
 def test_wrap_ups_that_ran_out_end_without_anyone_looking(rt, twilio_post):
     (agent_id,) = add_agents(rt.floor, 1)
     first = bridged_call(rt, twilio_post)
-    rt.service.status(first, "completed", 40)
+    rt.service.status(first, call_state("completed"), 40)
     assert presence(rt, agent_id) == "wrap_up"
     later(rt, 31)
     reconcile(rt)

@@ -1,7 +1,11 @@
 """Twilio's fields are checked at the boundary: what Twilio sends passes, nothing else does."""
 
+import ast
+from pathlib import Path
+
 import pytest
 
+from voice.routing.ports import CallState, DialEnd, DialOutcome
 from voice.telephony import inputs
 from voice.telephony.inputs import BadInput
 
@@ -96,3 +100,43 @@ def test_recording_urls_must_be_https():
                 "https://x/" + "a" * 600, "ftp://x/r", "https://[::1"):  # fmt: skip
         with pytest.raises(BadInput):
             inputs.https_url({"RecordingUrl": odd}, "RecordingUrl")
+
+
+@pytest.mark.parametrize(
+    ("said", "outcome"),
+    [
+        ("completed", DialOutcome.BRIDGED),
+        ("answered", DialOutcome.BRIDGED),
+        ("no-answer", DialOutcome.NO_ANSWER),
+        ("busy", DialOutcome.BUSY),
+        ("failed", DialOutcome.FAILED),
+        ("canceled", DialOutcome.CANCELED),
+    ],
+)
+def test_twilios_dial_status_becomes_the_services_outcome_and_keeps_its_word(said, outcome):
+    assert inputs.dial_end({"DialCallStatus": said}) == DialEnd(outcome, said)
+
+
+def test_a_dial_without_a_status_counts_as_failed_and_an_odd_one_is_refused():
+    assert inputs.dial_end({}).outcome is DialOutcome.FAILED  # so a person is still tried
+    with pytest.raises(BadInput, match="DialCallStatus"):
+        inputs.dial_end({"DialCallStatus": "bridged"})
+
+
+def test_only_final_call_statuses_say_the_call_is_over():
+    over = {s for s in inputs.CALL_STATUSES if inputs.call_state(s).over}
+    assert over == {"completed", "busy", "failed", "no-answer", "canceled"}
+    assert inputs.call_state("ringing") == CallState("ringing", over=False)
+
+
+@pytest.mark.parametrize("part", ["flow", "calls", "routing"])
+def test_twilios_status_words_are_read_only_in_telephony(part):
+    root = Path(__file__).resolve().parents[2] / "voice" / part
+    words = {"no-answer", "in-progress"}  # Twilio's spellings; none of ours is hyphenated
+    found = {
+        (path.name, node.value)
+        for path in root.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant) and node.value in words
+    }
+    assert found == set()

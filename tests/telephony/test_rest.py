@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from voice.routing.ports import CallControlError
+from voice.routing.ports import CallControlError, CallState
 from voice.telephony.rest import PublicBase, make_call_control
 from voice.telephony.survey import make_survey_sender
 
@@ -108,9 +108,9 @@ def test_a_calls_status_is_read_from_twilio(twilio_api):
     path = f"/2010-04-01/Accounts/{ACCOUNT}/Calls/{CALL}.json"
     control = control_at(base)
     replies[path] = (200, {"sid": CALL, "account_sid": ACCOUNT, "status": "in-progress"})
-    assert control.call_status(CALL) == "in-progress"
+    assert control.call_status(CALL) == CallState("in-progress", over=False)
     replies[path] = (200, {"sid": CALL, "account_sid": ACCOUNT, "status": "completed"})
-    assert control.call_status(CALL) == "completed"
+    assert control.call_status(CALL) == CallState("completed", over=True)
     replies[path] = (500, {"status": 500, "message": "try later"})
     with pytest.raises(CallControlError, match="status of"):
         control.call_status(CALL)

@@ -11,6 +11,7 @@ from voice.sim.server import serve
 from voice.sim.twilio import FakeTwilio
 from voice.store.demo import seed_customers
 from voice.store.models import Agent, Call, Callback, CallEvent, WrapUp, utcnow
+from voice.telephony.inputs import call_state
 
 from conftest import AUTH_TOKEN
 from tests_support import DEMO_LINE, ROOT, incoming_params
@@ -338,7 +339,7 @@ def test_reading_the_console_the_floor_and_the_lists_changes_nothing_in_the_data
     dial = next(s for s in plan.steps if type(s).__name__ == "Dial")
     twilio_post(f"/twilio/whisper?transfer={dial.transfer_id}", incoming_params())
     second, _plan = ask(rt, "agent please", caller="+15555550188")  # nobody free: in line
-    rt.service.status(first, "completed", 40)
+    rt.service.status(first, call_state("completed"), 40)
     with db.session() as s:  # Ali's wrap-up ran out a second ago; no timer has looked yet
         agent = s.get_one(Agent, ali)
         assert agent.presence == "wrap_up"

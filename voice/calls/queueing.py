@@ -18,6 +18,7 @@ from voice.flow import transfer
 from voice.flow.types import Decision
 from voice.routing import assign, callbacks
 from voice.routing.dispatch import Routed
+from voice.routing.ports import CallState, DialEnd, DialOutcome
 from voice.routing.queue import estimated_wait_s, position
 from voice.store.models import Agent, Call, Callback, QueueEntry, utcnow
 
@@ -187,29 +188,23 @@ class FloorCalls:
             line = self.floor.line_number(s, row)
             return Plan((say(callflow, text), Dial(row.number, caller_id=line, callback_id=row.id)))
 
-    def callback_dialed(self, callback_id: int, status: str) -> Plan:
+    def callback_dialed(self, callback_id: int, end: DialEnd) -> Plan:
         """Close a callback when the customer's leg ends: done, or back on the list."""
         with self.service.session() as s:
             row = s.get_one(Callback, callback_id)
             callflow = self.service.lines.by_name(row.callflow)
-            done = status in ("completed", "answered")
+            done = end.outcome is DialOutcome.BRIDGED
             self._end_callback(s, row, "completed" if done else "failed", done)
             if done:
                 return Plan((Hangup(),), reason="callback_done")
             text = "The customer didn't answer. The callback stays on the list. Goodbye."
             return Plan((say(callflow, text), Hangup()), reason="callback_unanswered")
 
-    def callback_status(self, callback_id: int, status: str) -> None:
+    def callback_status(self, callback_id: int, state: CallState) -> None:
         """Put a callback back on the list if the agent's own phone never answered."""
         with self.service.session() as s:
             row = s.get_one(Callback, callback_id)
-            if row.status == "dialing" and status in (
-                "no-answer",
-                "busy",
-                "failed",
-                "canceled",
-                "completed",
-            ):
+            if row.status == "dialing" and state.over:
                 self._end_callback(s, row, "requested", bridged=False)
 
     def _end_callback(self, s: so.Session, row: Callback, status: str, bridged: bool) -> None:

@@ -35,16 +35,15 @@ from voice.calls.turn import TurnResult
 from voice.errors import CallflowNotFound
 from voice.flow import render_answer, transfer
 from voice.flow.types import CallerContext, Decision
+from voice.routing.dispatch import Routed
 from voice.routing.floor import Floor
+from voice.routing.ports import CallState, DialEnd, DialOutcome
 from voice.routing.screen import sounded_upset
 from voice.store.breaker import UNREACHABLE, Breaker
 from voice.store.db import Database
 from voice.store.models import Call, Transfer, Turn, utcnow
 
 log = logging.getLogger(__name__)
-BRIDGED = {"completed", "answered"}
-# Twilio's CallStatus values that end a call; anything else is a progress report.
-FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 
 
 @dataclass
@@ -258,24 +257,25 @@ class CallService:
         log.warning("stream for %s ended without a decision; connecting a person", sid)
         return self.fallback(sid, "stream_dropped")
 
-    def dial_done(self, transfer_id: int, status: str, talk_s: int | None) -> Plan:
+    def dial_done(self, transfer_id: int, end: DialEnd, talk_s: int | None) -> Plan:
         """Record how a dial ended; try the line's fallback number once if nobody answered."""
         with self.session() as s:
             leg = s.get_one(Transfer, transfer_id)
             call = s.get_one(Call, leg.call_id)
-            leg.status, leg.ended_at, leg.talk_s = status, utcnow(), talk_s
-            return self.served(s, call, self._after_dial(s, leg, call, status))
+            leg.status, leg.ended_at, leg.talk_s = end.reported, utcnow(), talk_s
+            return self.served(s, call, self._after_dial(s, leg, call, end))
 
-    def _after_dial(self, s: so.Session, leg: Transfer, call: Call, status: str) -> Plan:
-        routed = self.floor.dispatch.dial_ended(s, call, status) if self.floor else "untracked"
-        if status in BRIDGED:
+    def _after_dial(self, s: so.Session, leg: Transfer, call: Call, end: DialEnd) -> Plan:
+        unrouted = Routed("unrouted")
+        routed = self.floor.dispatch.dial_ended(s, call, end.outcome) if self.floor else unrouted
+        if end.outcome is DialOutcome.BRIDGED:
             leg.bridged_at = leg.bridged_at or leg.created_at
             call.outcome = "transferred"
-            return Plan((Hangup(),), reason="bridged")
-        if routed == "done":
-            return Plan((Hangup(),), reason=status)
+            return Plan((Hangup(),), reason=DialOutcome.BRIDGED.value)
+        if routed.kind == "ended":  # the caller hung up while the agent's phone rang
+            return Plan((Hangup(),), reason=end.outcome.value)
         callflow = self.lines.by_name(call.callflow)
-        if routed != "untracked" and routed is not None:  # the next agent, or back in line
+        if routed.kind != "unrouted":  # the next agent, or back in line
             again = Decision("transfer", leg.reason, team=leg.team, priority=leg.priority,
                              say=phrases_for(callflow).still_connecting)  # fmt: skip
             return self.waiting.routed_plan(s, call, callflow, again, routed)
@@ -291,7 +291,7 @@ class CallService:
             )
             retry = self.new_transfer(s, call, decision, number, leg.whisper)
             return plans.decision_plan(callflow, decision, number, retry.id)
-        add_event(s, call, "unanswered", {"status": status})
+        add_event(s, call, "unanswered", {"status": end.reported})
         return plans.decision_plan(callflow, transfer(callflow, "unanswered"), "")
 
     def whisper(self, transfer_id: int) -> tuple[object, str]:
@@ -306,7 +306,7 @@ class CallService:
                 self.floor.dispatch.bridged(s, call)
             return self.lines.by_name(call.callflow), f"{leg.whisper} Waited {waited} seconds."
 
-    def status(self, sid: str, status: str, duration_s: int | None) -> None:
+    def status(self, sid: str, state: CallState, duration_s: int | None) -> None:
         """Close the call record from Twilio's status callback; kept for later if the store is down.
 
         Idempotent and ordered: the first final status closes the call, a repeat changes
@@ -314,25 +314,31 @@ class CallService:
         """
         try:
             with self.session() as s:
-                self._status(s, sid, status, duration_s, utcnow())
+                self._status(s, sid, state, duration_s, utcnow())
         except UNREACHABLE:
             log.warning("status %s for call %s kept in the journal until the store returns",
-                        status, sid)  # fmt: skip
-            self.journal.write("status", sid, status=status, duration_s=duration_s)
+                        state.reported, sid)  # fmt: skip
+            self._journal_status(sid, state, duration_s)
+
+    def _journal_status(self, sid: str, state: CallState, duration_s: int | None) -> None:
+        self.journal.write(
+            "status", sid, status=state.reported, over=state.over, duration_s=duration_s
+        )
 
     def _status(
-        self, s: so.Session, sid: str, status: str, duration_s: int | None, at: dt.datetime
+        self, s: so.Session, sid: str, state: CallState, duration_s: int | None, at: dt.datetime
     ) -> None:
+        status = state.reported
         call = s.scalars(sa.select(Call).where(Call.sid == sid)).first()
         if call is None and self.journal.holds(sid):  # its start waits in the journal: so does this
-            self.journal.write("status", sid, status=status, duration_s=duration_s)
+            self._journal_status(sid, state, duration_s)
             return
         if call is None:
             log.warning("status callback for unknown call %s", sid)
             return
         if call.ended_at is not None:  # already closed: a retry or a late progress report
             return
-        if status not in FINAL_STATUSES:
+        if not state.over:
             call.status = status
             return
         call.status, call.duration_s, call.ended_at = status, duration_s, at
@@ -388,7 +394,9 @@ class CallService:
                 if call.ended_at is not None:  # its status came first: judge it again
                     call.outcome = outcome(s, call)
             elif kind == "status":
-                self._status(s, sid, entry["status"], entry.get("duration_s"), at)
+                # `over` is journaled with the status; Twilio's callback reports final ones
+                state = CallState(entry["status"], entry.get("over", True))
+                self._status(s, sid, state, entry.get("duration_s"), at)
 
     def log_event(self, sid: str, kind: str, detail: dict) -> None:
         """Append an entry to a call's timeline (e.g. the TwiML sent)."""

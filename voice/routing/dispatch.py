@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -18,21 +19,24 @@ import sqlalchemy.orm as so
 from voice.routing import assign
 from voice.routing.events import FLOOR, agent_channel
 from voice.routing.outbox import Outbox
-from voice.routing.ports import CallControl, CallControlError
+from voice.routing.ports import CallControl, CallControlError, DialOutcome
 from voice.routing.queue import entry_dict
 from voice.routing.screen import screen_pop
 from voice.store.db import Database
 from voice.store.models import Agent, Call, QueueEntry
 
 log = logging.getLogger(__name__)
-BRIDGED = {"completed", "answered"}
+# offered to `agent`, queued, or outside opening hours; after an agent's dial also: ended (the
+# floor closed it: they talked, or the caller hung up) or unrouted (no floor agent: dial the
+# line's fallback number)
+RoutedKind = Literal["offered", "queued", "closed", "ended", "unrouted"]
 
 
 @dataclass(frozen=True)
 class Routed:
-    """Where routing put a caller: offered to `agent`, queued, or outside opening hours."""
+    """Where routing put a caller."""
 
-    kind: str  # offered | queued | closed
+    kind: RoutedKind
     entry: QueueEntry | None = None
     agent: Agent | None = None
 
@@ -159,25 +163,25 @@ class Dispatch:
         self.outbox.publish(s, agent_channel(entry.agent_id), event)
         self.queue_changed(s, entry, "bridged")
 
-    def dial_ended(self, s: so.Session, call: Call, status: str) -> Routed | str | None:
-        """Follow an agent's dial to its end: "done", the next offer or queue, or None."""
+    def dial_ended(self, s: so.Session, call: Call, outcome: DialOutcome) -> Routed:
+        """Follow an agent's dial to its end: ended, the next offer or queue, or unrouted."""
         entry = self.active_entry(s, call.id)
-        if entry is None or entry.agent_id is None:
-            return "untracked"
+        if entry is None or entry.agent_id is None:  # a team target or the fallback number
+            return Routed("unrouted")
         now, agent = self.clock(), s.get_one(Agent, entry.agent_id)
-        if status in BRIDGED:
+        if outcome is DialOutcome.BRIDGED:
             entry.status, entry.ended_at = "bridged", now
             entry.bridged_at = entry.bridged_at or now
             self.after_call(s, agent, call, "completed")
-            return "done"
-        if status == "canceled":  # the caller hung up while the agent's phone rang
+            return Routed("ended", entry, agent)
+        if outcome is DialOutcome.CANCELED:  # the caller hung up while the agent's phone rang
             entry.status, entry.ended_at = "abandoned", now
             self._free(s, agent, call.id, "available", "caller_hung_up")
             self.queue_changed(s, entry, "abandoned")
-            return "done"
-        # no-answer, busy, failed: the agent is not there; never ring them again for a while
-        self._free(s, agent, call.id, "offline", f"missed ({status})")
-        return self.place(s, entry, call)
+            return Routed("ended", entry)
+        # no answer, busy, failed: the agent is not there; never ring them again for a while
+        self._free(s, agent, call.id, "offline", f"missed ({outcome.value.replace('_', ' ')})")
+        return self.place(s, entry, call) or Routed("unrouted")
 
     def call_over(self, s: so.Session, call: Call) -> None:
         """Close the floor's side of a call that ended (caller hung up while waiting, …)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import Enum
 from typing import Protocol
 
 
@@ -9,8 +11,30 @@ class CallControlError(RuntimeError):
     """The provider refused or could not be reached; the message says which request."""
 
 
-# Twilio's call statuses that mean the call is over; any other status is a live call.
-CALL_OVER = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+class DialOutcome(Enum):
+    """How a dial to a person ended, in the service's words; telephony/ maps the provider's."""
+
+    BRIDGED = "bridged"  # the person answered: caller and person were connected
+    NO_ANSWER = "no_answer"
+    BUSY = "busy"
+    FAILED = "failed"
+    CANCELED = "canceled"  # the caller hung up while the person's phone rang
+
+
+@dataclass(frozen=True)
+class DialEnd:
+    """A dial's end: its outcome, and the provider's own word for the record and timeline."""
+
+    outcome: DialOutcome
+    reported: str
+
+
+@dataclass(frozen=True)
+class CallState:
+    """A call's state as the provider reports it: its word (kept on record) and whether it ended."""
+
+    reported: str
+    over: bool
 
 
 class CallControl(Protocol):
@@ -22,8 +46,8 @@ class CallControl(Protocol):
     def call_agent(self, to: str, from_: str, callback_id: int) -> str:
         """Ring an agent for a callback; return the new call's sid."""
 
-    def call_status(self, call_sid: str) -> str | None:
-        """Return Twilio's status of a call (completed, in-progress, …); None if it has none.
+    def call_status(self, call_sid: str) -> CallState | None:
+        """Return the provider's state of a call (live or over); None if it has no such call.
 
         Raises CallControlError when the provider cannot be asked (unreachable, timed out).
         """

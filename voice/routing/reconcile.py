@@ -27,13 +27,13 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from voice.routing import assign
-from voice.routing.ports import CALL_OVER, CallControlError
+from voice.routing.ports import CallControlError, CallState
 from voice.routing.queue import OPEN
 from voice.store.models import Agent, Call, Callback, CallEvent, QueueEntry
 
 log = logging.getLogger(__name__)
 MAX_CALL_S = 4 * 3600  # Twilio ends a <Dial> at its timeLimit, four hours unless set otherwise
-CloseCall = Callable[[str, str, int | None], None]  # (sid, final status, duration): the service's
+CloseCall = Callable[[str, CallState, int | None], None]  # (sid, final state, duration)
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Verdict:
 
     state: str  # over | gone (no call, or none Twilio knows) | unreachable (Twilio did not say)
     why: str
-    status: str | None = None  # Twilio's final status, when it gave one
+    status: CallState | None = None  # the provider's final state, when it gave one
 
     @property
     def over(self) -> bool:
@@ -123,15 +123,16 @@ class Reconciler:
         with self.floor.db.session() as s:
             suspects = find_suspects(s)
         verdicts: dict[str | None, Verdict | None] = {}
-        over: dict[str, str] = {}
+        over: dict[str, CallState] = {}
         for suspect in suspects:
             self.counts["checked"] += 1
             verdict = self.judge(suspect, verdicts)
             if verdict is None:
                 continue
             healed = self.heal(suspect, verdict)
-            if healed and verdict.status and suspect.kind != "callback":  # a callback's leg
-                over[suspect.sid] = verdict.status  # has no call record of its own
+            # a callback's leg has no call record of its own
+            if healed and verdict.status is not None and suspect.kind != "callback":
+                over[suspect.sid] = verdict.status
         for sid, status in over.items():  # the lost status callback, replayed: closes the record
             self.close_call(sid, status, None)
             self.counts["calls_closed"] += 1
@@ -165,15 +166,15 @@ class Reconciler:
             return Verdict("unreachable", "Twilio's REST API could not answer")
         self.counts["asked"] += 1
         try:
-            status = self.control.call_status(sid)
+            state = self.control.call_status(sid)
         except CallControlError as exc:
             log.warning("reconcile: could not ask Twilio about %s: %s", sid, exc)
             self.rest_down = True
             return Verdict("unreachable", "Twilio's REST API could not answer")
-        if status is None:
+        if state is None:
             return Verdict("gone", "Twilio has no such call")
-        if status in CALL_OVER:
-            return Verdict("over", f"Twilio says the call is {status}", status)
+        if state.over:
+            return Verdict("over", f"Twilio says the call is {state.reported}", state)
         self.counts["live"] += 1
         self.floor.seen_live[sid] = self.now
         return None

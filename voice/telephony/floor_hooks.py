@@ -145,8 +145,7 @@ def callback_dialed() -> Response:
     form, waiting = request.form, runtime().service.waiting
     try:
         callback = inputs.row_id(request.args, "callback")
-        status = inputs.choice(form, "DialCallStatus", inputs.DIAL_STATUSES, default="failed")
-        plan = waiting.callback_dialed(callback, status)
+        plan = waiting.callback_dialed(callback, inputs.dial_end(form))
     except Exception:  # the agent hears the end of the call, nothing more to do
         log.exception("could not record the end of callback %s", request.args.get("callback"))
         plan = Plan((Hangup(),), reason="callback_failed")
@@ -157,9 +156,9 @@ def callback_dialed() -> Response:
 def callback_status() -> tuple[str, int]:
     """Twilio's status callback for a callback's agent leg."""
     callback = inputs.row_id(request.args, "callback")
-    status = inputs.choice(request.form, "CallStatus", inputs.CALL_STATUSES)
+    state = inputs.call_state(inputs.choice(request.form, "CallStatus", inputs.CALL_STATUSES))
     try:
-        runtime().service.waiting.callback_status(callback, status)
+        runtime().service.waiting.callback_status(callback, state)
     except NoResultFound:  # not one of our callbacks (or no longer): nothing to change
         log.warning("status for unknown callback %s ignored", callback)
     return "", 204

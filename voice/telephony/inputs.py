@@ -13,13 +13,26 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from voice.routing.ports import CallState, DialEnd, DialOutcome
+
 # Twilio's CallSid: "CA" and 32 hex digits (the simulator makes the same)
 CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
 CALL_STATUSES = frozenset(
     {"queued", "initiated", "ringing", "in-progress", "completed", "busy", "failed",
      "no-answer", "canceled"}
 )  # fmt: skip
-DIAL_STATUSES = frozenset({"completed", "answered", "busy", "no-answer", "failed", "canceled"})
+# CallStatus values that end a call; any other is a progress report on a live call
+CALL_OVER = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+# DialCallStatus in the service's words: "answered" is the leg's word for a bridged call
+DIAL_OUTCOMES = {
+    "completed": DialOutcome.BRIDGED,
+    "answered": DialOutcome.BRIDGED,
+    "busy": DialOutcome.BUSY,
+    "no-answer": DialOutcome.NO_ANSWER,
+    "failed": DialOutcome.FAILED,
+    "canceled": DialOutcome.CANCELED,
+}
+DIAL_STATUSES = frozenset(DIAL_OUTCOMES)
 QUEUE_RESULTS = frozenset(
     {"bridged", "bridging-in-process", "error", "hangup", "leave", "redirected",
      "redirected-from-bridged", "queue-full", "system-error"}
@@ -72,6 +85,17 @@ def choice(
     if value not in allowed:
         raise BadInput(name, f"not one of Twilio's values ({', '.join(sorted(allowed))})")
     return value
+
+
+def dial_end(form: Mapping[str, str], name: str = "DialCallStatus") -> DialEnd:
+    """Return how a <Dial> ended (a missing status counts as failed, so a person is tried)."""
+    status = choice(form, name, DIAL_STATUSES, default="failed")
+    return DialEnd(DIAL_OUTCOMES[status], status)
+
+
+def call_state(status: str) -> CallState:
+    """Return a CallStatus word as a call's state: live, or over."""
+    return CallState(status, over=status in CALL_OVER)
 
 
 def seconds(form: Mapping[str, str], name: str) -> int | None:

@@ -13,8 +13,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from voice.routing.ports import CallControl, CallControlError
+from voice.routing.ports import CallControl, CallControlError, CallState
 from voice.settings import Settings
+from voice.telephony.inputs import call_state
 from voice.telephony.urls import twilio_url
 
 log = logging.getLogger(__name__)
@@ -124,12 +125,12 @@ class TwilioCallControl(TwilioRest):
             raise CallControlError(f"callback call to {to} failed: {exc}") from exc
         return call.sid
 
-    def call_status(self, call_sid: str) -> str | None:
+    def call_status(self, call_sid: str) -> CallState | None:
         """Fetch the call's status from Twilio; None when Twilio has no such call (404)."""
         from twilio.base.exceptions import TwilioRestException
 
         try:
-            return self.client.calls(call_sid).fetch().status
+            return call_state(self.client.calls(call_sid).fetch().status)
         except TwilioRestException as exc:
             if exc.status == 404:
                 return None
@@ -161,13 +162,14 @@ class RecordingCallControl:
         self._record(RestRequest("create", sid, url, to, from_, status))
         return sid
 
-    def call_status(self, call_sid: str) -> str | None:
+    def call_status(self, call_sid: str) -> CallState | None:
         """Return the status a test or the simulator set for the call; None if it set none."""
         if self.fail(RestRequest("fetch", call_sid, "")):
             raise CallControlError(f"status of {call_sid} failed (test)")
         with self._lock:
             self.fetched.append(call_sid)
-            return self.statuses.get(call_sid)
+            status = self.statuses.get(call_sid)
+            return None if status is None else call_state(status)
 
     def set_status(self, call_sid: str, status: str) -> None:
         """Say what Twilio knows of a call (in-progress, completed, …), as its REST API would."""

@@ -82,9 +82,8 @@ def dial_result() -> Response:
     def done() -> Plan:
         inputs.call_sid(form)
         transfer = inputs.row_id(request.args, "transfer")
-        status = inputs.choice(form, "DialCallStatus", inputs.DIAL_STATUSES, default="failed")
         talk = inputs.seconds(form, "DialCallDuration")
-        return runtime().service.dial_done(transfer, status, talk)
+        return runtime().service.dial_done(transfer, inputs.dial_end(form), talk)
 
     return twiml_response(inputs.sid_or_blank(form), done, "dial_failed")
 
@@ -112,8 +111,8 @@ def call_status() -> tuple[str, int]:
     """Close the call record when Twilio reports the call's final status."""
     form = request.form
     sid = inputs.call_sid(form)
-    status = inputs.choice(form, "CallStatus", inputs.CALL_STATUSES)
-    runtime().service.status(sid, status, inputs.seconds(form, "CallDuration"))
+    state = inputs.call_state(inputs.choice(form, "CallStatus", inputs.CALL_STATUSES))
+    runtime().service.status(sid, state, inputs.seconds(form, "CallDuration"))
     return "", 204
 
 
