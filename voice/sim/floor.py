@@ -12,6 +12,8 @@ import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from voice.telephony.urls import twilio_url
+
 POLL_S = 0.2
 RECORDING_S = 8  # how long a simulated voicemail lasts
 
@@ -119,7 +121,7 @@ class FloorSide:
     def _rest(self, params: dict, report: object) -> list[dict]:
         from voice.sim.twilio import WebhookFailed
 
-        url = f"{self.twilio.base}/twilio/sim/rest"
+        url = twilio_url(self.twilio.base, "recorded_rest")
         try:
             body = self.twilio.post(url, {"CallSid": params["CallSid"]}, report, expect_xml=False)
         except WebhookFailed:

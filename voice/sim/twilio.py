@@ -15,6 +15,7 @@ from voice.sim.caller import Utter
 from voice.sim.floor import CallerPlan, FloorSide
 from voice.sim.media import MediaSession
 from voice.telephony.signature import signature_for
+from voice.telephony.urls import twilio_url
 from voice.telephony.webhooks import SIM_PARAM
 
 
@@ -92,7 +93,7 @@ class FakeTwilio:
             params[SIM_PARAM] = "text"
         started = self._answered = time.monotonic()
         try:
-            twiml = self.post(f"{self.base}/twilio/voice", params, report)
+            twiml = self.post(twilio_url(self.base, "incoming_call"), params, report)
             self._answered = time.monotonic()
             self._run(twiml, params, list(turns), report)
         except WebhookFailed as exc:  # what a real caller would hear from Twilio
@@ -100,7 +101,7 @@ class FakeTwilio:
         duration = int(time.monotonic() - started + report.skipped_s)
         status = {**params, "CallStatus": "completed", "CallDuration": str(duration)}
         try:
-            self.post(f"{self.base}/twilio/status", status, report, expect_xml=False)
+            self.post(twilio_url(self.base, "call_status"), status, report, expect_xml=False)
         except WebhookFailed as exc:  # Twilio logs a failed status callback and moves on
             report.add("error", f"status callback failed: {exc}")
         report.add("hangup", f"call ended after {duration} s")
