@@ -60,7 +60,7 @@ class Runtime:
         """Wire the services for `settings`."""
         secrets = settings.dev_secrets()
         db = Database.from_settings(settings)  # every wait bounded by DB_*_TIMEOUT_S
-        lines = Lines(settings.callflows_dir, settings.default_callflow)
+        lines = Lines(settings.callflows_dir, settings.default_callflow, settings.open_hours)
         lines.load()
         speech, prompts = SpeechProvider(settings), Prompts(settings)
         bus = make_bus(settings.redis_url, settings.redis_timeout_s, settings.outbox_max)
@@ -93,6 +93,7 @@ class Runtime:
             floor=floor,
             journal=Journal(settings.var_dir / "journal"),
             streams_full=streams.full,
+            count_simulated_calls=not settings.demo_mode,
         )
         return cls(
             settings,

@@ -27,10 +27,12 @@ from voice.store.models import (
     Transfer,
     Turn,
     WrapUp,
+    utcnow,
 )
 from voice.store.models import Decision as DecisionRow
 
 DEMO_CALLFLOW = "acme-outfitters"
+SIMULATED = sa.and_(Call.demo.is_(False), Call.speech == "text")  # placed with `voice call --text`
 PER_DAY = 80  # new callers on an ordinary weekday
 WEEKDAY = (1.25, 1.1, 1.0, 1.0, 0.9, 0.55, 0.3)  # Monday is busiest, Sunday quietest
 HOURS = {7: 1, 8: 4, 9: 7, 10: 9, 11: 10, 12: 9, 13: 8, 14: 7, 15: 7, 16: 8, 17: 8, 18: 5,
@@ -93,6 +95,33 @@ def clear_demo(db: Database, customers: bool = False) -> dict[str, int]:
             counts["customers"] = s.execute(
                 sa.delete(Customer).where(Customer.demo.is_(True))
             ).rowcount
+    return counts
+
+
+def simulated_calls(db: Database) -> int:
+    """Return how many stored calls were placed by the simulator (`voice call`, `demo calls`)."""
+    with db.session() as s:
+        return s.scalar(sa.select(sa.func.count(Call.id)).where(SIMULATED)) or 0
+
+
+def clear_simulated(db: Database) -> dict[str, int]:
+    """Delete the simulator's calls and their rows, and free the agents they held; return counts.
+
+    An agent still held by one of those calls (offered, talking, wrap-up) is available again.
+    Calls from real phones (Twilio's recognizer, `speech` "vosk") stay.
+    """
+    ids = sa.select(Call.id).where(SIMULATED)
+    counts = {}
+    with db.session() as s:
+        counts["agents"] = s.execute(
+            sa.update(Agent).where(Agent.call_id.in_(ids)).values(
+                call_id=None, presence="available", presence_at=utcnow(), idle_since=utcnow(),
+                wrap_up_until=None,
+            )
+        ).rowcount  # fmt: skip
+        for key, table in reversed(CHILDREN.items()):  # decisions name their turns: first
+            counts[key] = s.execute(sa.delete(table).where(table.call_id.in_(ids))).rowcount
+        counts["calls"] = s.execute(sa.delete(Call).where(SIMULATED)).rowcount
     return counts
 
 

@@ -32,20 +32,27 @@ def customer_name(s: so.Session, number: str) -> str:
     return s.scalars(sa.select(Customer.name).where(Customer.phone == number)).first() or ""
 
 
-def _earlier_calls(call: Call) -> sa.ColumnElement[bool]:
-    """Return the filter for this caller's real calls in the day before this one."""
+def _earlier_calls(call: Call, simulated: bool = True) -> sa.ColumnElement[bool]:
+    """Return the filter for this caller's real calls in the day before this one.
+
+    Seeded demo calls never count; simulated ones (`voice call --text`) count unless
+    `simulated` is False (`voice serve --demo`, so the walkthrough can be run again).
+    """
     return sa.and_(
         Call.from_number == call.from_number,
         Call.id != call.id,
         Call.started_at >= call.started_at - dt.timedelta(hours=24),
         Call.started_at < call.started_at,
         Call.demo.is_(False),
+        sa.true() if simulated else Call.speech != "text",
     )
 
 
-def caller_context(s: so.Session, call: Call, callflow: object, stage: str) -> CallerContext:
+def caller_context(
+    s: so.Session, call: Call, callflow: object, stage: str, simulated: bool = True
+) -> CallerContext:
     """Gather the caller's name, earlier calls in the last day, and local time."""
-    earlier = s.scalar(sa.select(sa.func.count(Call.id)).where(_earlier_calls(call)))
+    earlier = s.scalar(sa.select(sa.func.count(Call.id)).where(_earlier_calls(call, simulated)))
     return CallerContext(
         number=call.from_number,
         now=dt.datetime.now(callflow.business.tz),
@@ -55,10 +62,13 @@ def caller_context(s: so.Session, call: Call, callflow: object, stage: str) -> C
     )
 
 
-def earlier_call(s: so.Session, call: Call) -> str:
+def earlier_call(s: so.Session, call: Call, simulated: bool = True) -> str:
     """Describe this caller's latest earlier call in the last day, for the agent's whisper."""
     earlier = s.scalars(
-        sa.select(Call).where(_earlier_calls(call)).order_by(Call.started_at.desc()).limit(1)
+        sa.select(Call)
+        .where(_earlier_calls(call, simulated))
+        .order_by(Call.started_at.desc())
+        .limit(1)
     ).first()
     if earlier is None:
         return ""

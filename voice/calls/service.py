@@ -82,8 +82,11 @@ class CallService:
         streams_greeting: Callable[[object], bool] = lambda _callflow: False,
         floor: Floor | None = None,
         streams_full: Callable[[], bool] = lambda: False,
+        count_simulated_calls: bool = True,
     ):
         self.db, self.lines = db, lines
+        # False (`voice serve --demo`): a simulated call never makes its caller a repeat caller
+        self.count_simulated_calls = count_simulated_calls
         self.breaker = Breaker()
         # what a database fault kept from being stored, replayed when it answers again
         self.journal = journal
@@ -184,7 +187,7 @@ class CallService:
         with self.session() as s:
             call = find_call(s, sid)
             callflow = self.lines.by_name(call.callflow)
-            return callflow, caller_context(s, call, callflow, stage)
+            return callflow, caller_context(s, call, callflow, stage, self.count_simulated_calls)
 
     def _stored_turn(
         self, s: so.Session, sid: str, stage: str, result: TurnResult
@@ -468,6 +471,8 @@ class CallService:
         name = customer_name(s, call.from_number)
         upset = sounded_upset(callflow, decision.reason)
         text = plans.whisper_text(decision, heard, name, call.from_number, upset)
-        if decision.reason == "repeat_caller" and (before := earlier_call(s, call)):
+        if decision.reason == "repeat_caller" and (
+            before := earlier_call(s, call, self.count_simulated_calls)
+        ):
             text = f"{text} {before}"
         return text

@@ -38,6 +38,31 @@ def clear() -> None:
     click.echo(f"removed {counts['calls']} demo calls and {counts['customers']} demo customers")
 
 
+@demo.command("reset")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--days", type=click.IntRange(1, 366), default=30, show_default=True,
+              help="How many days of demo calls, up to now.")  # fmt: skip
+def reset(yes: bool, days: int) -> None:
+    """Back to a fresh demo: remove simulated calls and the demo month, then seed a new month."""
+    from voice.analytics.demo import clear_simulated, seed_demo, simulated_calls
+
+    database, settings = _database()
+    callflow = _demo_callflow(settings)
+    placed = simulated_calls(database)
+    if not yes:
+        click.confirm(
+            f"Remove {placed} simulated calls (voice call, voice demo calls) and every demo "
+            f"call, then seed {days} new days? Calls from real phones stay",
+            abort=True,
+        )
+    cleared = clear_simulated(database)
+    counts = seed_demo(database, callflow, days=days)
+    click.echo(
+        f"demo reset: removed {cleared['calls']} simulated calls (freed {cleared['agents']} "
+        f"agents on them); seeded {counts['calls']} demo calls over {days} days"
+    )
+
+
 def _database() -> tuple[object, object]:
     from voice.settings import Settings
     from voice.store.db import Database
@@ -92,7 +117,7 @@ def calls(count: int, url: str | None, hold: float, agent: str) -> None:
     from voice.sim.floor import CallerPlan
     from voice.sim.twilio import FakeTwilio
 
-    settings = Settings()
+    settings = Settings().model_copy(update={"demo_mode": True})  # in-process: a demo service
     token = settings.dev_secrets()["twilio_auth_token"]
     if count < 1:
         raise click.UsageError("COUNT: place at least one call")
@@ -122,11 +147,25 @@ def settings_line(settings: object) -> str:
 
 def _summary(report: object) -> str:
     decided = report.decisions()[0] if report.decisions() else {}
+    return f"{report.call_sid[:10]}  {decided.get('reason', '?'):<24} {_ending(report)}"
+
+
+def _ending(report: object) -> str:
+    """Return how the caller's call ended, in words: every call has one."""
     kinds = [s.kind for s in report.steps]
-    how = next((s.text for s in reversed(report.steps) if s.kind == "dial_result"), "")
-    if "queue" in kinds:
-        how = f"queued, then {how or 'left the line'}"
-    return f"{report.call_sid[:10]}  {decided.get('reason', '?'):<24} {how}"
+    said = " ".join(s.text for s in report.steps if s.kind == "caller")
+    dialled = next((s.text for s in reversed(report.steps) if s.kind == "dial_result"), "")
+    if "leaves a message" in said:
+        how = "left a voicemail"
+    elif "call me back" in said:
+        how = "asked for a callback"
+    elif dialled:
+        how = f"agent {dialled}"
+    elif "hung up after holding" in said:
+        how = "hung up"
+    else:
+        how = "ended without a person"
+    return f"queued, then {how}" if "queue" in kinds else how
 
 
 def register(group: click.Group) -> None:

@@ -168,17 +168,20 @@ def _write_cases(path: Path, cases: list) -> None:
 @click.argument("intent")
 @click.option("--team", default=None, help="The team that takes it (default: the default team).")
 @click.option("--undo", is_flag=True, help="Let the assistant answer it again.")
-def to_people(path: Path, intent: str, team: str | None, undo: bool) -> None:
-    """Send INTENT's callers to people (or back to the assistant); print the diff."""
+@click.option("--dry-run", is_flag=True, help="Print the diff only; leave the file as it is.")
+def to_people(path: Path, intent: str, team: str | None, undo: bool, dry_run: bool) -> None:
+    """Send INTENT's callers to people (or back to the assistant); write it, print the diff."""
     from voice.flow.edit import set_to_people
 
     try:
-        diff = set_to_people(path, intent, on=not undo, team=team)
+        diff = set_to_people(path, intent, on=not undo, team=team, dry_run=dry_run)
     except CallflowError as exc:
         fail(exc)
     click.echo(diff or f"{path}: already so; nothing changed")
-    if diff:
-        click.echo("a running service picks it up on reload (admin Callflows page) or restart")
+    if diff and dry_run:
+        click.echo(f"{path}: not written (--dry-run); run again without --dry-run to apply it")
+    elif diff:
+        click.echo(f"{path}: written; a running service reloads it within a few seconds")
 
 
 @click.command("decide")

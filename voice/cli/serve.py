@@ -21,9 +21,17 @@ from voice.cli import require_callflow
 @click.option(
     "--demo",
     is_flag=True,
-    help="Also create the demo customers, and a month of demo calls on a fresh install.",
+    help="A demo service: the demo customers, a month of demo calls on a fresh install, the "
+    "demo month shown by default, and simulated calls never counted as repeat calls.",
 )
-def serve(host: str, port: int, workers: int | None, threads: int, demo: bool) -> None:
+@click.option(
+    "--open-hours",
+    is_flag=True,
+    help="People answer every line around the clock (the callflow files are not changed).",
+)
+def serve(
+    host: str, port: int, workers: int | None, threads: int, demo: bool, open_hours: bool
+) -> None:
     """Run the service on its embedded defaults (SQLite under var/, callflows/)."""
     from voice.settings import Settings
     from voice.store.db import Database
@@ -37,6 +45,7 @@ def serve(host: str, port: int, workers: int | None, threads: int, demo: bool) -
         seed_customers(database)
         _first_run_demo(database, settings)
     database.dispose()
+    _demo_switches(demo, open_hours)
     sqlite = settings.effective_database_url.startswith("sqlite")
     options = {
         "bind": f"{host}:{port}",
@@ -56,6 +65,17 @@ def serve(host: str, port: int, workers: int | None, threads: int, demo: bool) -
     click.echo(f"voice: Twilio voice webhook {public}/twilio/voice, status {public}/twilio/status")
     click.echo(f"voice: health {public}/health")
     gunicorn_app(options).run()
+
+
+def _demo_switches(demo: bool, open_hours: bool) -> None:
+    """Pass --demo and --open-hours to the workers, which read them as DEMO_MODE and OPEN_HOURS."""
+    if demo:
+        os.environ["DEMO_MODE"] = "true"
+        click.echo("voice: demo service: simulated calls never count as repeat calls")
+    if open_hours:
+        os.environ["OPEN_HOURS"] = "true"
+        click.echo("voice: --open-hours: people answer every line around the clock (not for "
+                   "real callers; the callflow files are unchanged)")  # fmt: skip
 
 
 def _first_run_demo(database: object, settings: object) -> None:

@@ -42,10 +42,12 @@ def set_to_people(
     on: bool = True,
     team: str | None = None,
     lines: object | None = None,
+    dry_run: bool = False,
 ) -> str:
     """Send an intent to people (on) or back to the assistant; validate, write, reload, diff.
 
     Given back, `team` is the team the intent named before it was sent (kept for next time).
+    With `dry_run` the change is validated and its diff returned, and the file is not written.
     """
 
     def change(data: dict) -> None:
@@ -65,10 +67,12 @@ def set_to_people(
                 body.insert(0, "team", team)
 
     path = Path(path)
-    return _rewrite(path, change, lines)
+    return _rewrite(path, change, lines, dry_run)
 
 
-def _rewrite(path: Path, change: Callable[[dict], None], lines: object | None) -> str:
+def _rewrite(
+    path: Path, change: Callable[[dict], None], lines: object | None, dry_run: bool = False
+) -> str:
     """Load the file round-trip, `change` it, then validate, write, reload and return the diff."""
     before = path.read_text(encoding="utf-8")
     yaml = _yaml()
@@ -83,8 +87,8 @@ def _rewrite(path: Path, change: Callable[[dict], None], lines: object | None) -
     after = out.getvalue()
     if after == before:
         return ""
-    _replace_checked(path, after)
-    if lines is not None:
+    _replace_checked(path, after, write=not dry_run)
+    if lines is not None and not dry_run:
         lines.reload()
     diff = difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True), str(path), str(path)
@@ -102,7 +106,7 @@ def _intent_body(path: Path, data: object, intent: str) -> dict:
     return intents[intent]
 
 
-def _replace_checked(path: Path, text: str) -> None:
+def _replace_checked(path: Path, text: str, write: bool = True) -> None:
     """Write `text` beside `path`, validate it, then swap it in atomically; else remove it."""
     # same folder (so relative paths such as greeting_audio resolve) and a name that the
     # callflow loader's *.yaml glob never picks up
@@ -113,8 +117,9 @@ def _replace_checked(path: Path, text: str) -> None:
         if callflow is None:
             first = report.errors[0]
             raise CallflowInvalid(str(path), first.key, first.problem, first.fix)
-        shutil.copymode(path, temp)
-        os.replace(temp, path)
+        if write:
+            shutil.copymode(path, temp)
+            os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
 

@@ -27,6 +27,7 @@ CLOSED = {"closed", "off"}
 FORMAT_HINT = 'write "HH:MM-HH:MM" (24-hour), several joined by commas, or "closed"'
 
 Span = tuple[int, int]  # minutes after midnight, [start, end)
+ALL_DAY_SPAN: Span = (0, 24 * 60)
 
 
 class HoursError(ValueError):
@@ -54,6 +55,9 @@ class Hours:
             return True
         minute = now.hour * 60 + now.minute
         return any(start <= minute < end for start, end in self.spans(now))
+
+
+AROUND_THE_CLOCK = Hours(((ALL_DAY_SPAN,),) * 7, given=True)  # `voice serve --open-hours`
 
 
 def parse_days(key: str) -> list[int]:

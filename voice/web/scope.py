@@ -133,8 +133,11 @@ def scope_of(args: Mapping[str, str], session: object, now: dt.datetime | None =
         callflow = None
     status = data_status(session)
     demo_arg = args.get("demo", "")
-    # with no real calls yet, a new install shows its seeded demo month rather than zeros
-    include_demo = demo_arg == "1" if demo_arg in ("0", "1") else status["real_calls"] == 0
+    # with no real calls yet, a new install shows its seeded demo month rather than zeros; a
+    # demo service (`voice serve --demo`) keeps showing it after the first calls placed
+    demo_mode = current_app.extensions["voice"].settings.demo_mode
+    by_default = demo_mode or status["real_calls"] == 0
+    include_demo = demo_arg == "1" if demo_arg in ("0", "1") else by_default
     counts = (status["real_calls"], status["demo_calls"])
     return Scope(first, last, callflow, include_demo, *counts, tz=tz, errors=errors,
                  zone_from=zone_from)  # fmt: skip
