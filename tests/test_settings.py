@@ -121,7 +121,7 @@ def test_a_relative_var_dir_in_the_environment_is_fixed_where_voice_started(
     assert current.var_dir == tmp_path / "var-a"
 
 
-def test_tests_pass_no_settings_file_with_env_file_none(tmp_path, monkeypatch):
+def test_env_file_none_reads_no_settings_file(tmp_path, monkeypatch):
     file = tmp_path / "voice.env"
     file.write_text("QUEUE_MAX_WAIT_S=42\n")
     monkeypatch.delenv("VOICE_CONFIG", raising=False)

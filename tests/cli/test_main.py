@@ -150,3 +150,18 @@ def test_ctrl_c_during_a_call_exits_130_with_one_line(tmp_path):
     assert proc.returncode == 130
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1] == "voice: interrupted"
+
+
+def test_a_missing_settings_file_is_one_line(tmp_path):
+    done = voice(tmp_path, "settings", VOICE_CONFIG=str(tmp_path / "voice.env"))
+    assert done.returncode == 1
+    assert "no such file. Fix: create it, or unset VOICE_CONFIG" in one_line(done.stderr)
+
+
+def test_voice_settings_names_the_settings_file_it_read(tmp_path):
+    (tmp_path / "voice.env").write_text("VAR_DIR=state\n")
+    file = str(tmp_path / "voice.env")
+    done = voice(tmp_path.parent, "settings", VAR_DIR=None, VOICE_CONFIG=file)
+    assert done.returncode == 0, done.stderr
+    assert f"settings file:  {tmp_path / 'voice.env'}" in done.stdout
+    assert f"VAR_DIR:        {tmp_path / 'state'}" in done.stdout
