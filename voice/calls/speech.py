@@ -159,8 +159,8 @@ class SpeechProvider:
 
 def _log_missing(language: str, exc: ModelError, simulated: bool) -> None:
     """Say what a missing model costs in this mode: an error only where callers lose by it."""
-    if simulated:  # development: `voice call --text` is answered; only real speech is not
-        log.warning(
+    if simulated:  # development: `voice call --text` is answered (start-up warns once, too)
+        log.info(
             "no speech model for %s: real callers' speech goes to a person; simulated calls "
             "(`voice call --text`) are still answered: %s",
             language,
