@@ -63,10 +63,7 @@ class LocalBus:
 
     def listen(self, channels: list[str], timeout_s: float = 15.0) -> Iterator[dict | None]:
         """Yield events for `channels` until the consumer stops iterating."""
-        entry: tuple[set[str], queue.Queue[dict | None]] = (
-            set(channels),
-            queue.Queue(maxsize=1000),
-        )
+        entry = (set(channels), queue.Queue(maxsize=1000))
         with self._lock:
             self._listeners.append(entry)
         try:
