@@ -12,6 +12,8 @@ class CallflowError(VoiceError):
 class CallflowInvalid(CallflowError):
     """A callflow file breaks the format: names the file, the key, what is wrong and the fix."""
 
+    line = 0  # the file's line, when flow.report knows it
+
     def __init__(self, file: str, key: str, problem: str, fix: str = ""):
         self.file, self.key, self.problem, self.fix = file, key, problem, fix
         text = f"{file}: {key}: {problem}"

@@ -15,7 +15,7 @@ from importlib.resources import files
 import numpy as np
 import yaml
 
-from voice.flow.model import Callflow
+from voice.flow.model import Callflow, Escalation, Intent
 from voice.flow.shape import content_words
 from voice.flow.text import normalise
 from voice.flow.understand import embed_text
@@ -110,14 +110,16 @@ def _key(callflow: Callflow, text: str) -> tuple[str, ...]:
 
 
 def _every_example(callflow: Callflow) -> list[str]:
-    items = (*callflow.intents.values(), *callflow.escalations.values())
+    items: list[Intent | Escalation] = [*callflow.intents.values(), *callflow.escalations.values()]
     return [e for item in items for e in item.examples] + list(callflow.out_of_scope)
 
 
-def _nearest_is(callflow: Callflow, intent_name: str, vector=None, text: str = "") -> bool:  # noqa: ANN001
+def _nearest_is(
+    callflow: Callflow, intent_name: str, vector: np.ndarray | None = None, text: str = ""
+) -> bool:
     """Return False when the line reads a phrasing as closer to another intent or escalation."""
-    if vector is not None:
-        index = callflow.understanding
+    index = callflow.understanding
+    if vector is not None and index is not None:  # a vector comes only from the line's model
         scores = index.scores(vector)
         own = index.labels.index(("intent", intent_name))
         return int(np.argmax(scores)) == own
@@ -127,7 +129,10 @@ def _nearest_is(callflow: Callflow, intent_name: str, vector=None, text: str = "
 
 def _meaning_fit(callflow: Callflow, texts: list[str], paraphrases: tuple[str, ...]) -> float:
     """Return the mean, over the intent's texts, of the cosine of the closest phrasing."""
-    embed, lex = callflow.understanding.embedder.embed, callflow.lexicon
+    index = callflow.understanding
+    if index is None:  # asked only of a line with an understanding model
+        return 0.0
+    embed, lex = index.embedder.embed, callflow.lexicon
     own = embed([embed_text(t, lex) for t in texts])
     theirs = embed([embed_text(p, lex) for p in paraphrases])
     return float((own @ theirs.T).max(1).mean())

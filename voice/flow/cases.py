@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,8 +111,8 @@ class Replay:
 
 def parse_cases(text: str, source: str = "cases") -> list[Case]:
     """Return the cases of a TSV text; raise CallflowInvalid naming the line that is wrong."""
-    rows = list(csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
-    rows = [(n, r) for n, r in enumerate(rows, 1) if any(c.strip() for c in r)]
+    read = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+    rows = [(n, r) for n, r in enumerate(read, 1) if any(c.strip() for c in r)]
     if not rows or tuple(c.strip().lower() for c in rows[0][1][:2]) != HEADER:
         raise CallflowInvalid(
             source, "line 1", "the first line must be the header expect<TAB>utterance",
@@ -174,6 +175,7 @@ def unknown_labels(callflow: Callflow, cases: list[Case]) -> list[str]:
     """Return a message for each case naming an intent or escalation the line does not have."""
     problems = []
     for case in cases:
+        known: Mapping[str, object]
         if case.expect.startswith("answer:"):
             name, known = case.expect.removeprefix("answer:"), callflow.intents
         elif case.expect.startswith("transfer:escalation:"):

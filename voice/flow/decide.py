@@ -17,7 +17,7 @@ from voice.flow.render import answer_decision
 from voice.flow.shape import request_parts
 from voice.flow.signals import SHORT
 from voice.flow.text import Text, normalise
-from voice.flow.types import CallerContext, Decision, Utterance
+from voice.flow.types import CallerContext, Decision, Priority, Utterance
 from voice.flow.understand import Reading
 
 INTENT_MIN = 0.45  # best intent score needed to answer
@@ -89,7 +89,7 @@ def _topic_escalation(callflow: Callflow, text: Text, ranked: list[Candidate]) -
         near = next((r for r in RELATED.get(topic, ()) if r in routes), None)
         if near:
             return _to_escalation(callflow, routes[near], {"topic": topic, "via": near})
-    priority = "urgent" if topics[0] in URGENT else "high"
+    priority: Priority = "urgent" if topics[0] in URGENT else "high"
     # a sensitive topic the callflow did not plan for still skips the bot
     return transfer(callflow, f"escalation:{topics[0]}", None, priority, {"topic": topics[0]})
 
@@ -209,10 +209,9 @@ def _match(
     context: CallerContext,
 ) -> Decision:
     """Answer the closest intent when the line can be sure of it; else a person."""
-    calibration = callflow.calibration
-    if reading is None or calibration is None:
+    calibration, index = callflow.calibration, callflow.understanding
+    if reading is None or calibration is None or index is None:
         return _match_words(callflow, ranked, context)
-    index = callflow.understanding
     exact = index.exact(text)
     confidence = calibration.probability(reading.features)
     if reading.run_on and reading.intent and confidence >= calibration.threshold:

@@ -13,12 +13,21 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from voice.errors import CallflowInvalid
 from voice.flow.loader import check_callflow
+
+
+class Reloads(Protocol):
+    """The running service's lines (calls.lines.Lines): read the callflow files again."""
+
+    def reload(self) -> object:
+        """Reload every line from its file."""
 
 
 def _yaml() -> YAML:
@@ -30,7 +39,7 @@ def _yaml() -> YAML:
 
 
 def send_to_people(
-    path: str | Path, intent: str, team: str | None = None, lines: object | None = None
+    path: str | Path, intent: str, team: str | None = None, lines: Reloads | None = None
 ) -> str:
     """Set `intents.<intent>.to_people: true` (and `team`); return the unified diff."""
     return set_to_people(path, intent, True, team, lines)
@@ -41,7 +50,7 @@ def set_to_people(
     intent: str,
     on: bool = True,
     team: str | None = None,
-    lines: object | None = None,
+    lines: Reloads | None = None,
     dry_run: bool = False,
 ) -> str:
     """Send an intent to people (on) or back to the assistant; validate, write, reload, diff.
@@ -51,7 +60,7 @@ def set_to_people(
     """
 
     def change(data: dict) -> None:
-        body = _intent_body(path, data, intent)
+        body = _intent_body(Path(path), data, intent)
         if on:
             # first in the intent, where an admin sees it at once, and clear of trailing blank
             # lines and comments, which ruamel keeps with the last key
@@ -71,7 +80,7 @@ def set_to_people(
 
 
 def _rewrite(
-    path: Path, change: Callable[[dict], None], lines: object | None, dry_run: bool = False
+    path: Path, change: Callable[[dict], None], lines: Reloads | None, dry_run: bool = False
 ) -> str:
     """Load the file round-trip, `change` it, then validate, write, reload and return the diff."""
     before = path.read_text(encoding="utf-8")
@@ -96,7 +105,7 @@ def _rewrite(
     return "".join(diff)
 
 
-def _intent_body(path: Path, data: object, intent: str) -> dict:
+def _intent_body(path: Path, data: object, intent: str) -> CommentedMap:
     intents = data.get("intents") if isinstance(data, dict) else None
     if not isinstance(intents, dict) or not isinstance(intents.get(intent), dict):
         known = ", ".join(intents) if isinstance(intents, dict) else "none"
@@ -124,12 +133,12 @@ def _replace_checked(path: Path, text: str, write: bool = True) -> None:
         temp.unlink(missing_ok=True)
 
 
-def add_examples(path: str | Path, additions: list, lines: object | None = None) -> str:
+def add_examples(path: str | Path, additions: list, lines: Reloads | None = None) -> str:
     """Append taught examples (teach.Addition) under their keys; validate, write, diff."""
     return _edit_lists(path, additions, _append, lines)
 
 
-def remove_examples(path: str | Path, additions: list, lines: object | None = None) -> str:
+def remove_examples(path: str | Path, additions: list, lines: Reloads | None = None) -> str:
     """Take taught examples out again (undo); validate, write, reload, diff."""
     return _edit_lists(path, additions, _remove, lines)
 
@@ -144,7 +153,7 @@ def _remove(items: list, text: str) -> None:
         items.remove(text)
 
 
-def _edit_lists(path: str | Path, additions: list, edit: Callable, lines: object | None) -> str:
+def _edit_lists(path: str | Path, additions: list, edit: Callable, lines: Reloads | None) -> str:
     """Apply `edit(list, text)` to each addition's list in the file, round-trip."""
     from ruamel.yaml.comments import CommentedSeq
 

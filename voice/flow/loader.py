@@ -70,9 +70,9 @@ def check_unique(callflow: Callflow, loaded: dict[str, Callflow]) -> None:
     """Raise CallflowInvalid if `callflow` reuses a name or number already in `loaded`."""
     path = str(callflow.path)
     if callflow.name in loaded:
-        other = loaded[callflow.name].path
+        clash = loaded[callflow.name].path
         raise CallflowInvalid(
-            path, "name", f"{callflow.name!r} is also used by {other}",
+            path, "name", f"{callflow.name!r} is also used by {clash}",
             "give each callflow its own name",
         )  # fmt: skip
     for other in loaded.values():

@@ -60,25 +60,25 @@ class Featurizer:
         for token in text.tokens:
             stem = self._stem(token)
             if token in self._weak or stem in self._weak:
-                feats["t:" + stem] += 1.0
+                feats["t:" + stem] += 1
             else:
-                feats["w:" + stem] += 1.0
+                feats["w:" + stem] += 1
                 content.append(stem)
         for a, b in zip(content, content[1:], strict=False):
-            feats[f"b:{a} {b}"] += 1.0
+            feats[f"b:{a} {b}"] += 1
         unspaced = "".join(t for t in content if is_unspaced(t))
         for i, char in enumerate(unspaced):
-            feats["u:" + char] += 1.0
+            feats["u:" + char] += 1
             if i + 1 < len(unspaced):
-                feats["k:" + unspaced[i : i + 2]] += 1.0
+                feats["k:" + unspaced[i : i + 2]] += 1
         for token in content:
             concept = self._concepts.get(token)
             if concept:
-                feats["s:" + concept] += 1.0
+                feats["s:" + concept] += 1
             if not is_unspaced(token):
                 padded = f"#{token}#"
                 for i in range(len(padded) - 2):
-                    feats["c:" + padded[i : i + 3]] += 1.0
+                    feats["c:" + padded[i : i + 3]] += 1
         return feats
 
 

@@ -194,8 +194,8 @@ class Callflow:
     def grammar(self) -> list[str]:
         """Return every phrase a caller may say here: examples, ways to ask for a person, byes."""
         lex = self.lexicon
-        phrases = [e for group in (*self.intents.values(), *self.escalations.values())
-                   for e in group.examples]  # fmt: skip
+        groups: list[Intent | Escalation] = [*self.intents.values(), *self.escalations.values()]
+        phrases = [e for group in groups for e in group.examples]
         phrases += [p.rstrip("*") for p in (*lex.human, *lex.closing, *self.human_words)]
         phrases += [t.name for t in self.teams.values() if t.name]
         return list(dict.fromkeys(p for p in phrases if p))

@@ -10,13 +10,13 @@ from voice.flow.model import GENERAL, Escalation, Intent, Listening, Survey, Swi
 from voice.flow.report import KeyPath, Report
 from voice.flow.templates import LOOKUP_FIELDS, template_problems
 from voice.flow.text import normalise
+from voice.flow.types import Priority
 
 TEAM_KEYS = ("default", "target", "name", "title")
 INTENT_KEYS = ("title", "examples", "answer", "lookup", "to_people", "team")
 ESCALATION_KEYS = ("title", "examples", "team", "priority", "topics")
 SWITCH_KEYS = ("enabled", "team")
 SURVEY_KEYS = ("enabled", "question", "thanks")
-PRIORITIES = ("urgent", "high", "normal")
 
 
 def _name_ok(report: Report, name: object, path: KeyPath) -> bool:
@@ -185,11 +185,12 @@ def _team_ref(report: Report, key: object, path: KeyPath, teams: dict[str, Team]
     return str(key)
 
 
-def _priority(report: Report, value: object, path: KeyPath) -> str:
-    if value not in PRIORITIES:
+def _priority(report: Report, value: object, path: KeyPath) -> Priority:
+    if value == "urgent" or value == "normal":
+        return value
+    if value != "high":
         report.error(path, f"unknown priority {value!r}", "use urgent, high or normal")
-        return "high"
-    return str(value)
+    return "high"
 
 
 def _topics(report: Report, value: object, path: KeyPath) -> tuple[str, ...]:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from voice.flow.lexicon import TOPICS, Lexicon
 from voice.flow.shape import is_vague
 from voice.flow.text import PhraseSet, Text, near, normalise
+
+if TYPE_CHECKING:  # the model builds these signals
+    from voice.flow.model import Callflow
 
 SHORT = 4  # words; mishearings of "agent" only count in an utterance this short
 
@@ -124,12 +128,12 @@ def _compact(phrase: str) -> str:
     return "".join(phrase.casefold().split())
 
 
-def only_asks_for_human(callflow: object, said: str) -> bool:
+def only_asks_for_human(callflow: Callflow, said: str) -> bool:
     """Return True when recognized text is a request for a person and nothing else."""
     return callflow.signals.only_asks_for_human(normalise(said, callflow.lexicon))
 
 
-def without_person_words(callflow: object, said: str) -> str:
+def without_person_words(callflow: Callflow, said: str) -> str:
     """Return recognized words less those that ask for a person or name one of its teams.
 
     For a result the grammar guessed: "직원 케어 고객 케어" is decided as "케어", not as a

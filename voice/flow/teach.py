@@ -70,8 +70,8 @@ def with_additions(callflow: Callflow, additions: list[Addition]) -> Callflow:
             item = intents[add.name]
             intents[add.name] = replace(item, examples=_plus(item.examples, add.text))
         elif add.kind == "escalation":
-            item = escalations[add.name]
-            escalations[add.name] = replace(item, examples=_plus(item.examples, add.text))
+            esc = escalations[add.name]
+            escalations[add.name] = replace(esc, examples=_plus(esc.examples, add.text))
         else:
             out_of_scope = list(_plus(tuple(out_of_scope), add.text))
     return replace(

@@ -56,7 +56,7 @@ class Decision:
 
     def as_json(self) -> dict:
         """Return the `voice decide` JSON shape (DESIGN.md contract)."""
-        out = {
+        out: dict[str, object] = {
             "action": self.action,
             "intent": self.intent,
             "team": self.team,

@@ -35,7 +35,9 @@ _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 class Embedder(Protocol):
     """Turn texts into unit vectors (voice.nlu.encoder.Encoder)."""
 
-    id: str
+    @property
+    def id(self) -> str:
+        """Return the model's id, which names its calibration."""
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Return one unit row per text."""
@@ -218,7 +220,7 @@ class ExampleIndex:
         top = ranked[0] if ranked else None
         own = next((c.score for c in ranked if (c.kind, c.name) == label), 0.0)
         agree = top is not None and (top.kind, top.name) == label
-        lead = top.score - ranked[1].score if len(ranked) > 1 else (top.score if top else 0.0)
+        lead = (top.score - ranked[1].score if len(ranked) > 1 else top.score) if top else 0.0
         # the word matcher's own rule for answering (decide.py: INTENT_MIN, MARGIN), agreeing
         sure = agree and label[0] == "intent" and own >= 0.45 and lead >= 0.08
         return {

@@ -87,7 +87,10 @@ def build_callflow(data: object, report: Report, path: Path) -> Callflow | None:
         default_team=default_team,
         path=path,
         survey=survey,
-        **texts,
+        greeting=texts["greeting"],
+        followup=texts["followup"],
+        goodbye=texts["goodbye"],
+        handoff=texts["handoff"],
         **options,
     )
 

@@ -9,6 +9,7 @@ read the same free agent, but only one of them gets to offer that agent a call.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -71,7 +72,12 @@ def free_agents(s: so.Session, team: str, language: str, exclude: list[int]) -> 
     return list(s.scalars(query))
 
 
-def claim_agent(s: so.Session, agent_id: int, call_id: int, now: dt.datetime) -> bool:
+def rows_changed(result: sa.Result[Any]) -> int:
+    """Return how many rows an UPDATE changed (Session.execute types its result loosely)."""
+    return cast("sa.CursorResult[Any]", result).rowcount
+
+
+def claim_agent(s: so.Session, agent_id: int, call_id: int | None, now: dt.datetime) -> bool:
     """Move an available agent to on_call for `call_id`; False if someone else got them."""
     result = s.execute(
         sa.update(Agent)
@@ -79,13 +85,13 @@ def claim_agent(s: so.Session, agent_id: int, call_id: int, now: dt.datetime) ->
         .values(presence="on_call", call_id=call_id, presence_at=now, idle_since=None)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 def release_agent(
     s: so.Session,
     agent_id: int,
-    call_id: int,
+    call_id: int | None,  # None: a callback whose customer never called in
     presence: str,
     now: dt.datetime,
     wrap_up_until: dt.datetime | None = None,
@@ -105,7 +111,7 @@ def release_agent(
     if since is not None:
         query = query.where(Agent.presence_at == since)
     result = s.execute(query.values(**values).execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 def unclaim_entry(s: so.Session, entry_id: int, agent_id: int) -> None:
@@ -130,7 +136,7 @@ def claim_entry(s: so.Session, entry_id: int, agent_id: int, now: dt.datetime) -
         .values(status="offered", agent_id=agent_id, offered_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 def waiting_for(s: so.Session, agent_id: int) -> list[QueueEntry]:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from voice.privacy import redact
+from voice.routing.assign import rows_changed
 from voice.store.models import Call, Callback, Customer, Turn
 from voice.store.models import Decision as DecisionRow
 
@@ -84,7 +85,7 @@ def claim_callback(s: so.Session, callback_id: int, agent_id: int, now: dt.datet
         .values(status="dialing", agent_id=agent_id, started_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 def callback_dict(s: so.Session, row: Callback) -> dict:

@@ -11,7 +11,8 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from functools import partial
+from typing import TYPE_CHECKING, Literal
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -24,6 +25,10 @@ from voice.routing.queue import entry_dict
 from voice.routing.screen import screen_pop
 from voice.store.db import Database
 from voice.store.models import Agent, Call, QueueEntry
+
+if TYPE_CHECKING:  # annotations only
+    from voice.flow.model import Callflow
+    from voice.flow.types import Decision
 
 log = logging.getLogger(__name__)
 # offered to `agent`, queued, or outside opening hours; after an agent's dial also: ended (the
@@ -50,13 +55,13 @@ class Dispatch:
         outbox: Outbox,
         control: CallControl,
         clock: Callable[[], dt.datetime],
-        callflow_of: Callable[[str], object | None],
+        callflow_of: Callable[[str], Callflow | None],
     ):
         self.db, self.outbox, self.control, self.clock = db, outbox, control, clock
         self.callflow_of = callflow_of
 
     def route(
-        self, s: so.Session, call: Call, callflow: object, decision: object, whisper: str
+        self, s: so.Session, call: Call, callflow: Callflow, decision: Decision, whisper: str
     ) -> Routed | None:
         """Route a transfer through the floor; None when the team has no agents (dial as before)."""
         team, language = callflow.team(decision.team).key, callflow.language
@@ -98,7 +103,7 @@ class Dispatch:
             entry.status, entry.agent_id = "waiting", None
             self.queue_changed(s, entry, "waiting")
             # an agent freed while we looked would have found no one waiting: look once more
-            self.outbox.later(s, lambda team=entry.team: self.dispatch_team(team))
+            self.outbox.later(s, partial(self.dispatch_team, entry.team))
             return Routed("queued", entry)
         entry.status, entry.ended_at = "fallback", now
         self.queue_changed(s, entry, "fallback")
@@ -120,7 +125,7 @@ class Dispatch:
                 s.refresh(agent)
                 self._offered(s, entry, agent, call)
                 sid, entry_id = call.sid, entry.id
-                self.outbox.later(s, lambda a=sid, e=entry_id: self._bridge(a, e, agent_id))
+                self.outbox.later(s, partial(self._bridge, sid, entry_id, agent_id))
                 return True
         return False
 
@@ -226,7 +231,7 @@ class Dispatch:
             else:
                 assign.unclaim_entry(s, entry.id, agent_id)
                 s.refresh(entry)
-                self.outbox.later(s, lambda team=entry.team: self.dispatch_team(team))
+                self.outbox.later(s, partial(self.dispatch_team, entry.team))
             self.queue_changed(s, entry, entry.status)
         return len(offered)
 
@@ -235,7 +240,7 @@ class Dispatch:
             s.refresh(agent)
             self.presence_changed(s, agent, why)
             if presence == "available":
-                self.outbox.later(s, lambda agent_id=agent.id: self.dispatch(agent_id))
+                self.outbox.later(s, partial(self.dispatch, agent.id))
 
     def presence_changed(self, s: so.Session, agent: Agent, why: str) -> None:
         """Publish an agent's new presence to them and to the floor."""

@@ -63,7 +63,10 @@ class LocalBus:
 
     def listen(self, channels: list[str], timeout_s: float = 15.0) -> Iterator[dict | None]:
         """Yield events for `channels` until the consumer stops iterating."""
-        entry = (set(channels), queue.Queue(maxsize=1000))
+        entry: tuple[set[str], queue.Queue[dict | None]] = (
+            set(channels),
+            queue.Queue(maxsize=1000),
+        )
         with self._lock:
             self._listeners.append(entry)
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -13,14 +14,17 @@ from voice.routing import agents as people
 from voice.routing import assign, callbacks
 from voice.routing.agents import FloorError
 from voice.routing.dispatch import Dispatch
-from voice.routing.events import FLOOR, agent_channel
+from voice.routing.events import FLOOR, Bus, agent_channel
 from voice.routing.outbox import Outbox
-from voice.routing.ports import CallControl, CallControlError, SurveySender
+from voice.routing.ports import CallControl, CallControlError, LineBook, SurveySender
 from voice.routing.queue import entry_dict, open_entries
 from voice.routing.screen import screen_pop
 from voice.routing.surveys import CHANNELS, send_survey
 from voice.store.db import Database
 from voice.store.models import Agent, Call, Callback, CallEvent, QueueEntry, WrapUp, utcnow
+
+if TYPE_CHECKING:  # annotations only
+    from voice.flow.model import Callflow
 
 log = logging.getLogger(__name__)
 DISPOSITIONS = ("resolved", "follow_up")
@@ -32,8 +36,8 @@ class Floor:
     def __init__(
         self,
         db: Database,
-        lines: object,
-        bus: object,
+        lines: LineBook,
+        bus: Bus,
         control: CallControl,
         clock: Callable[[], dt.datetime] = utcnow,
         surveys: SurveySender | None = None,
@@ -45,7 +49,7 @@ class Floor:
         self.seen_live: dict[str, dt.datetime] = {}
         self.dispatch = Dispatch(db, self.outbox, control, clock, self._callflow)
 
-    def _callflow(self, name: str) -> object | None:
+    def _callflow(self, name: str) -> Callflow | None:
         return self.lines.by_name(name) if name in self.lines.names else None
 
     def known_teams(self) -> list[str]:
@@ -82,7 +86,7 @@ class Floor:
             return people.agent_dict(s, people.find_agent(s, agent_id_or_login), self.clock())
 
     def set_agent(
-        self, agent_id_or_login: int | str, by: str | None = None, **changes: object
+        self, agent_id_or_login: int | str, by: str | None = None, **changes: Any
     ) -> dict:
         """Change an agent's presence, teams, languages, address, name or wrap-up time.
 
@@ -257,7 +261,7 @@ class Floor:
                 "disposition": disposition,
             }
             agent_id, available = agent.id, agent.presence == "available"
-        if survey:
+        if survey and self.surveys is not None:  # checked above: a survey needs a sender
             out["survey_sent"] = send_survey(self.db, self.lines, self.surveys, call_id, survey)
         if available:
             self.dispatch.dispatch(agent_id)
@@ -309,7 +313,9 @@ class Floor:
             row.outbound_sid = sid
             return self.callback_event(s, row)
 
-    def _callback_failed(self, callback_id: int, agent_id: int, call_id: int, status: str) -> None:
+    def _callback_failed(
+        self, callback_id: int, agent_id: int, call_id: int | None, status: str
+    ) -> None:
         with self.db.session() as s:
             row = s.get_one(Callback, callback_id)
             row.status = status

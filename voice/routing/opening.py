@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only
+    from voice.flow.hours import Hours
+    from voice.flow.model import Callflow
 
 WEEK_AHEAD = 8  # days looked at for the next change; a line closed all week never reopens
 
 
-def next_change(hours: object, local: dt.datetime) -> dt.datetime | None:
+def next_change(hours: Hours, local: dt.datetime) -> dt.datetime | None:
     """Return the first moment after `local` when the line opens (if closed) or closes (if open).
 
     None when it never changes in the week ahead (open around the clock, or never open).
@@ -24,7 +29,7 @@ def next_change(hours: object, local: dt.datetime) -> dt.datetime | None:
     return None
 
 
-def line_hours(callflow: object, now: dt.datetime) -> dict:
+def line_hours(callflow: Callflow, now: dt.datetime) -> dict:
     """Return whether people answer `callflow`'s line at `now`, and when that changes."""
     business = callflow.business
     local = business.local(now)

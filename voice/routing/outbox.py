@@ -15,17 +15,20 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+
+if TYPE_CHECKING:  # annotations only
+    from voice.routing.events import Bus
 
 log = logging.getLogger(__name__)
 _KEY = "floor_after_commit"
 _COMMITTED = "floor_committed"
 
 
-def after_commit(s: so.Session, work: Callable[[], None]) -> None:
+def after_commit(s: so.Session, work: Callable[[], object]) -> None:
     """Run `work` once `s` has committed and handed back its connection; drop it on rollback."""
     if not sa.event.contains(s, "after_commit", _committed):
         sa.event.listen(s, "after_commit", _committed)
@@ -52,14 +55,14 @@ def _ended(s: so.Session, transaction: so.SessionTransaction) -> None:
 class Outbox:
     """Publish floor events once the change they describe is committed."""
 
-    def __init__(self, bus: object):
+    def __init__(self, bus: Bus):
         self.bus = bus
 
     def publish(self, s: so.Session, channel: str, event: dict) -> None:
         """Send `event` on `channel` after `s` commits."""
         after_commit(s, lambda: self.bus.publish(channel, event))
 
-    def later(self, s: so.Session, work: Callable[[], None]) -> None:
+    def later(self, s: so.Session, work: Callable[[], object]) -> None:
         """Run `work` after `s` commits (REST requests, dispatching a freed agent)."""
         after_commit(s, work)
 

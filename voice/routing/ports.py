@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from voice.flow.model import Callflow
 
 
 class CallControlError(RuntimeError):
@@ -35,6 +39,17 @@ class CallState:
 
     reported: str
     over: bool
+
+
+class LineBook(Protocol):
+    """The loaded lines by name (calls.lines.Lines): what the floor reads of each callflow."""
+
+    @property
+    def names(self) -> Sequence[str]:
+        """Return the names of the loaded lines."""
+
+    def by_name(self, name: str) -> Callflow:
+        """Return a loaded line; raise CallflowNotFound when none has that name."""
 
 
 class CallControl(Protocol):

@@ -49,7 +49,8 @@ def recent_waits(s: so.Session, team: str, language: str) -> list[float]:
         .order_by(QueueEntry.bridged_at.desc())
         .limit(RECENT * 3)
     ).all()
-    same = [(b - e).total_seconds() for e, b, lang in rows if primary(lang) == primary(language)]
+    same = [(b - e).total_seconds() for e, b, lang in rows  # bridged_at is set (the query)
+            if b is not None and primary(lang) == primary(language)]  # fmt: skip
     return same[:RECENT]
 
 

@@ -22,6 +22,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -30,6 +31,10 @@ from voice.routing import assign
 from voice.routing.ports import CallControlError, CallState
 from voice.routing.queue import OPEN
 from voice.store.models import Agent, Call, Callback, CallEvent, QueueEntry
+
+if TYPE_CHECKING:  # annotations only: the floor it heals, and the runtime it is run from
+    from voice.routing.floor import Floor
+    from voice.runtime import Runtime
 
 log = logging.getLogger(__name__)
 MAX_CALL_S = 4 * 3600  # Twilio ends a <Dial> at its timeLimit, four hours unless set otherwise
@@ -71,6 +76,8 @@ def find_suspects(s: so.Session) -> list[Suspect]:
         Callback.status == "dialing", Callback.started_at.is_not(None)
     )
     for row in s.scalars(callbacks):
+        if row.started_at is None:  # never: the query asks for it
+            continue
         dialing[row.agent_id] = row.call_id
         found.append(Suspect("callback", row.id, row.call_id, row.outbound_sid, row.started_at,
                              False, row.agent_id, answered=True))  # fmt: skip
@@ -107,7 +114,7 @@ def find_suspects(s: so.Session) -> list[Suspect]:
 class Reconciler:
     """Judge suspects by Twilio's word (or by age when it cannot answer) and heal the stale."""
 
-    def __init__(self, floor: object, stale_s: float, max_wait_s: float, close_call: CloseCall):
+    def __init__(self, floor: Floor, stale_s: float, max_wait_s: float, close_call: CloseCall):
         self.floor, self.dispatch, self.control = floor, floor.dispatch, floor.control
         self.stale_s, self.max_wait_s, self.close_call = stale_s, max_wait_s, close_call
         self.now = floor.clock()
@@ -131,7 +138,7 @@ class Reconciler:
                 continue
             healed = self.heal(suspect, verdict)
             # a callback's leg has no call record of its own
-            if healed and verdict.status is not None and suspect.kind != "callback":
+            if healed and verdict.status and suspect.sid and suspect.kind != "callback":
                 over[suspect.sid] = verdict.status
         for sid, status in over.items():  # the lost status callback, replayed: closes the record
             self.close_call(sid, status, None)
@@ -228,7 +235,7 @@ class Reconciler:
             .values(status="abandoned", ended_at=self.now)
             .execution_options(synchronize_session=False)
         )
-        if closed.rowcount != 1:
+        if assign.rows_changed(closed) != 1:
             return False
         self.counts["entries_closed"] += 1
         self.dispatch.queue_changed(s, s.get_one(QueueEntry, suspect.row_id), "abandoned")
@@ -245,7 +252,7 @@ class Reconciler:
             .values(status="requested", completed_at=None)
             .execution_options(synchronize_session=False)
         )
-        if reopened.rowcount != 1:
+        if assign.rows_changed(reopened) != 1:
             return False
         self.counts["callbacks_reopened"] += 1
         agent_id = suspect.agent_id
@@ -272,7 +279,7 @@ COUNTS = (
 )
 
 
-def reconcile(rt: object, stale_s: float | None = None) -> dict[str, int]:
+def reconcile(rt: Runtime, stale_s: float | None = None) -> dict[str, int]:
     """Heal the floor of a runtime (housekeeping and `voice agents reconcile`); return counts."""
     settings = rt.settings
     reconciler = Reconciler(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -10,23 +11,26 @@ import sqlalchemy.orm as so
 from voice.store.models import Call, Customer, Order, QueueEntry, Turn
 from voice.store.models import Decision as DecisionRow
 
+if TYPE_CHECKING:  # annotations only
+    from voice.flow.model import Callflow
+
 HISTORY_DAYS = 30
 UPSET_REASONS = ("frustration", "repeat_caller")
 UPSET_TOPICS = ("complaint",)  # escalations that take these topics mean an unhappy caller
 
 
-def sounded_upset(callflow: object, reason: str) -> bool:
+def sounded_upset(callflow: Callflow | None, reason: str) -> bool:
     """Return True for frustration, a repeat caller, or an escalation that takes complaints."""
     if reason in UPSET_REASONS:
         return True
     if not reason.startswith("escalation:"):
         return False
     name = reason.split(":", 1)[1]
-    routes = getattr(callflow, "topic_routes", {})
+    routes = callflow.topic_routes if callflow is not None else {}
     return any(routes.get(topic) == name for topic in UPSET_TOPICS)
 
 
-def flags(callflow: object, reason: str) -> list[str]:
+def flags(callflow: Callflow | None, reason: str) -> list[str]:
     """Return the frustration and escalation flags the console shows in red."""
     out = [reason] if reason in UPSET_REASONS else []
     if reason.startswith("escalation:"):
@@ -88,7 +92,7 @@ def _last_decision(s: so.Session, call_id: int) -> dict:
     return {"intent": row.intent, "reason": row.reason, "priority": row.priority, "team": row.team}
 
 
-def screen_pop(s: so.Session, callflow: object | None, call: Call, now: dt.datetime) -> dict:
+def screen_pop(s: so.Session, callflow: Callflow | None, call: Call, now: dt.datetime) -> dict:
     """Return everything an agent should see before saying hello."""
     entry = s.scalars(
         sa.select(QueueEntry).where(QueueEntry.call_id == call.id).order_by(QueueEntry.id.desc())

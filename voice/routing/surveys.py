@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from voice.routing.ports import CallControlError, SurveySender
+from voice.routing.ports import CallControlError, LineBook, SurveySender
 from voice.store.db import Database
 from voice.store.models import Call, CallEvent
 
@@ -21,7 +21,7 @@ def sms_text(business: str) -> str:
 
 
 def send_survey(
-    db: Database, lines: object, sender: SurveySender, call_id: int, channel: str
+    db: Database, lines: LineBook, sender: SurveySender, call_id: int, channel: str
 ) -> bool:
     """Send the survey for a call to its caller; note it on the timeline; False if it failed."""
     with db.session() as s:

@@ -154,7 +154,7 @@ def wallboard(s: so.Session, teams: list[str], now: dt.datetime, since: dt.datet
     keys = list(dict.fromkeys([*teams, *waiting, *today, *pending]))
     rows = [team_row(k, waiting.get(k, []), today.get(k, Counter()), pending.get(k, []), agents)
             for k in keys]  # fmt: skip
-    total = Counter()
+    total: Counter[str] = Counter()
     for counts in today.values():
         total.update(counts)
     everyone = [e for k in keys for e in waiting.get(k, [])]

@@ -12,11 +12,15 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from voice.routing.ports import CallControl, CallControlError, CallState
 from voice.settings import Settings
 from voice.telephony.inputs import call_state
 from voice.telephony.urls import twilio_url
+
+if TYPE_CHECKING:  # annotations only; the library loads when a client is made
+    from twilio.rest import Client
 
 log = logging.getLogger(__name__)
 # TWILIO_REST_TIMEOUT_S's default: a REST request never holds a webhook or a click for longer
@@ -73,7 +77,7 @@ def callback_urls(base: str, callback_id: int) -> tuple[str, str]:
     )
 
 
-def twilio_client(account_sid: str, auth_token: str, timeout_s: float) -> object:
+def twilio_client(account_sid: str, auth_token: str, timeout_s: float) -> Client:
     """Return a `twilio.rest.Client` whose every request gives up after `timeout_s` seconds."""
     from twilio.http.http_client import TwilioHttpClient
     from twilio.rest import Client

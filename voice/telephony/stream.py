@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from flask_sock import Sock
 from simple_websocket import ConnectionClosed
@@ -13,6 +14,11 @@ from voice.calls.stream import TransportClosed
 from voice.telephony import media
 from voice.telephony.webhooks import bp, runtime
 
+if TYPE_CHECKING:  # annotations only
+    from simple_websocket import Server
+
+    from voice.settings import Settings
+
 log = logging.getLogger(__name__)
 sock = Sock()
 PLAY_CHUNK = 8000  # one second of μ-law per message
@@ -21,7 +27,7 @@ PLAY_CHUNK = 8000  # one second of μ-law per message
 class TwilioTransport:
     """Transport over a flask-sock WebSocket speaking Twilio's Media Streams JSON."""
 
-    def __init__(self, ws: object):
+    def __init__(self, ws: Server):
         self.ws = ws
         self.stream_sid = ""
 
@@ -70,12 +76,12 @@ def wait_for_start(transport: TwilioTransport, timeout_s: float = 10.0) -> Strea
     raise TimeoutError("no start message on the media stream")
 
 
-def server_options(settings: object) -> dict:
+def server_options(settings: Settings) -> dict:
     """Return flask-sock's options: a cap on one message's size (Twilio sends 20 ms frames)."""
     return {"max_message_size": settings.ws_max_message_bytes}
 
 
-def _bound_socket(ws: object, idle_timeout_s: float) -> None:
+def _bound_socket(ws: Server, idle_timeout_s: float) -> None:
     """Give the socket a timeout, so a peer that stops reading can't block a send forever.
 
     The socket's reader thread is bound by it too; the turn's own idle clock ends a quiet
@@ -87,7 +93,7 @@ def _bound_socket(ws: object, idle_timeout_s: float) -> None:
 
 
 @sock.route("/stream", bp=bp)
-def media_stream(ws: object) -> None:
+def media_stream(ws: Server) -> None:
     """Run one listening turn for the call whose signed token opened this stream."""
     rt = runtime()
     _bound_socket(ws, rt.settings.stream_idle_timeout_s)

@@ -137,7 +137,7 @@ def _connect(stage: str, speech: str, urls: Urls) -> Connect:
 
 
 def _dial(step: Dial, urls: Urls) -> DialVerb:
-    kwargs = {"timeout": step.timeout_s, "answer_on_bridge": True}
+    kwargs: dict[str, object] = {"timeout": step.timeout_s, "answer_on_bridge": True}
     if step.caller_id:
         kwargs["caller_id"] = step.caller_id
     if step.callback_id is not None:
