@@ -12,6 +12,7 @@ from voice.errors import CallflowInvalid, CallflowNotFound
 from voice.flow import callflow_for_number, load_callflow
 from voice.flow.hours import AROUND_THE_CLOCK
 from voice.flow.loader import check_unique
+from voice.flow.model import Callflow
 
 log = logging.getLogger(__name__)
 WATCH_S = 2.0  # how often a busy line looks for callflow files changed by `teach` or an editor
@@ -23,7 +24,7 @@ class Lines:
     def __init__(self, directory: Path, default: str = "", open_hours: bool = False):
         self.directory, self.default_name = Path(directory), default
         self.open_hours = open_hours  # `voice serve --open-hours`: people answer around the clock
-        self._by_name: dict[str, object] = {}
+        self._by_name: dict[str, Callflow] = {}
         self.problems: list[str] = []
         self._lock = threading.Lock()
         self._seen: tuple = ()
@@ -86,7 +87,7 @@ class Lines:
             self._by_name, self.problems, self._seen = loaded, problems, seen
         return problems
 
-    def _last_good(self, path: Path, loaded: dict) -> object | None:
+    def _last_good(self, path: Path, loaded: dict) -> Callflow | None:
         """Return the callflow loaded earlier from `path`, unless its name is taken meanwhile."""
         for callflow in self._by_name.values():
             if callflow.path and Path(callflow.path).resolve() == path.resolve():
@@ -109,20 +110,20 @@ class Lines:
         """Return the languages the loaded callflows speak."""
         return sorted({callflow.language for callflow in self._by_name.values()})
 
-    def by_name(self, name: str) -> object:
+    def by_name(self, name: str) -> Callflow:
         """Return a loaded callflow by name."""
         try:
             return self._by_name[name]
         except KeyError:
             raise CallflowNotFound(f"callflow {name!r} is not loaded") from None
 
-    def for_number(self, number: str) -> object:
+    def for_number(self, number: str) -> Callflow:
         """Return the callflow that answers `number` (its `numbers:`), else the default."""
         self.watch()
         return callflow_for_number(self._by_name, number, self.default_name)
 
 
-def open_around_the_clock(callflow: object) -> object:
+def open_around_the_clock(callflow: Callflow) -> object:
     """Return the callflow with people answering every hour of every day (its file unchanged)."""
     business = dataclasses.replace(callflow.business, hours=AROUND_THE_CLOCK)
     return dataclasses.replace(callflow, business=business)

@@ -12,6 +12,7 @@ from voice.calls.stream import StreamRunner, StreamStalled, Transport
 from voice.calls.turn import ListeningTurn
 from voice.errors import ModelError
 from voice.flow import decide, is_human_request, transfer
+from voice.flow.model import Callflow
 from voice.flow.signals import only_asks_for_human, without_person_words
 from voice.speech.recognizer import VoskRecognizer
 from voice.speech.scripted import ScriptedRecognizer
@@ -101,7 +102,7 @@ def _toward_person(
     deps.service.fallback(call_sid, reason)
 
 
-def _recognizer(deps: TurnDeps, callflow: object, speech: str) -> StreamingRecognizer:
+def _recognizer(deps: TurnDeps, callflow: Callflow, speech: str) -> StreamingRecognizer:
     # A simulated call may still send audio; its text swaps the recognizer when it arrives.
     if speech == "text" and not deps.speech.has_model(callflow.language):
         return ScriptedRecognizer()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from voice.calls.actions import Dial, Hangup, Listen, Plan, Say, Survey
 from voice.calls.phrases import phrases_for
+from voice.flow.model import Callflow
 from voice.flow.types import Decision
 
 _REASONS = {
@@ -26,19 +27,19 @@ _REASONS = {
 }
 
 
-def say(callflow: object, text: str) -> Say:
+def say(callflow: Callflow | None, text: str) -> Say:
     """Return a Say in the line's voice and language."""
     return Say(text, getattr(callflow, "voice", "") or "", getattr(callflow, "language", ""))
 
 
-def greeting_plan(callflow: object, speech: str, greeting_streamed: bool) -> Plan:
+def greeting_plan(callflow: Callflow, speech: str, greeting_streamed: bool) -> Plan:
     """Open the first listening turn; speak the greeting with <Say> only if we can't stream it."""
     steps = () if greeting_streamed else (say(callflow, callflow.greeting),)
     return Plan(steps + (Listen("greeting", speech),), reason="greeting")
 
 
 def decision_plan(
-    callflow: object,
+    callflow: Callflow,
     decision: Decision,
     target: str = "",
     transfer_id: int | None = None,
@@ -60,13 +61,13 @@ def decision_plan(
     return Plan(steps + (Dial(target, transfer_id),), reason=decision.reason)
 
 
-def survey_step(callflow: object, call_id: int | None = None) -> Survey:
+def survey_step(callflow: Callflow, call_id: int | None = None) -> Survey:
     """Return the line's rating question, in its voice and language."""
     spoken = say(callflow, callflow.survey.question)
     return Survey(spoken.text, spoken.voice, spoken.language, call_id)
 
 
-def fallback_plan(callflow: object | None, number: str, reason: str) -> Plan:
+def fallback_plan(callflow: Callflow | None, number: str, reason: str) -> Plan:
     """Return the never-dead-air plan: a handoff line, then dial the line's fallback number."""
     if not number:
         return nobody_plan(callflow)
@@ -79,7 +80,7 @@ def fallback_plan(callflow: object | None, number: str, reason: str) -> Plan:
     return Plan((say(callflow, text), Dial(number)), reason=reason)
 
 
-def nobody_plan(callflow: object | None) -> Plan:
+def nobody_plan(callflow: Callflow | None) -> Plan:
     """Return the last words when there is no one at all to dial, in the line's language."""
     return Plan((say(callflow, phrases_for(callflow).nobody), Hangup()), reason="no_target")
 

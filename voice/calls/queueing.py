@@ -15,6 +15,7 @@ from voice.calls.actions import Dial, Hangup, Plan
 from voice.calls.plans import decision_plan, nobody_plan, say, whisper_text
 from voice.calls.records import add_event, customer_name, find_call
 from voice.flow import transfer
+from voice.flow.model import Callflow
 from voice.flow.types import Decision
 from voice.routing import assign, callbacks
 from voice.routing.dispatch import Routed
@@ -37,7 +38,7 @@ class FloorCalls:
         return self.service.floor
 
     def routed_plan(
-        self, s: so.Session, call: Call, callflow: object, decision: Decision, routed: Routed
+        self, s: so.Session, call: Call, callflow: Callflow, decision: Decision, routed: Routed
     ) -> Plan:
         """Return what the caller hears for the floor's answer: an agent, the line, or hours."""
         if routed.kind == "offered":
@@ -51,11 +52,11 @@ class FloorCalls:
         return waiting.closed_plan(callflow)
 
     @staticmethod
-    def service_plan(callflow: object, decision: Decision, target: str, leg_id: int) -> Plan:
+    def service_plan(callflow: Callflow, decision: Decision, target: str, leg_id: int) -> Plan:
         """Return the handoff and the dial to an agent."""
         return decision_plan(callflow, decision, target, leg_id)
 
-    def _entry(self, s: so.Session, entry_id: int) -> tuple[QueueEntry, Call, object]:
+    def _entry(self, s: so.Session, entry_id: int) -> tuple[QueueEntry, Call, Callflow]:
         entry = s.get(QueueEntry, entry_id)
         if entry is None:
             raise LookupError(f"no queue entry {entry_id}")

@@ -11,6 +11,7 @@ import sqlalchemy.orm as so
 from voice.calls.lookups import lookup
 from voice.calls.outcomes import AFTERWARDS
 from voice.calls.turn import TurnResult
+from voice.flow.model import Callflow
 from voice.flow.types import CallerContext, Decision
 from voice.privacy import redact
 from voice.store.models import Call, CallEvent, Customer, Transfer, Turn
@@ -49,7 +50,7 @@ def _earlier_calls(call: Call, simulated: bool = True) -> sa.ColumnElement[bool]
 
 
 def caller_context(
-    s: so.Session, call: Call, callflow: object, stage: str, simulated: bool = True
+    s: so.Session, call: Call, callflow: Callflow, stage: str, simulated: bool = True
 ) -> CallerContext:
     """Gather the caller's name, earlier calls in the last day, and local time."""
     earlier = s.scalar(sa.select(sa.func.count(Call.id)).where(_earlier_calls(call, simulated)))
@@ -107,7 +108,7 @@ def safe_lookup(s: so.Session, call: Call, decision: Decision) -> dict | None:
         return None
 
 
-def turn_row(call: Call, callflow: object, stage: str, result: TurnResult) -> Turn:
+def turn_row(call: Call, callflow: Callflow, stage: str, result: TurnResult) -> Turn:
     """Return the stored, redacted record of one listening turn."""
     heard = result.utterance
     return Turn(

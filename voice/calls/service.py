@@ -34,6 +34,7 @@ from voice.calls.surveys import CallSurveys
 from voice.calls.turn import TurnResult
 from voice.errors import CallflowNotFound
 from voice.flow import render_answer, transfer
+from voice.flow.model import Callflow
 from voice.flow.types import CallerContext, Decision
 from voice.routing.dispatch import Routed
 from voice.routing.floor import Floor
@@ -79,7 +80,7 @@ class CallService:
         *,
         journal: Journal,
         has_model: Callable[[str], bool] = lambda _language: True,
-        streams_greeting: Callable[[object], bool] = lambda _callflow: False,
+        streams_greeting: Callable[[Callflow], bool] = lambda _callflow: False,
         floor: Floor | None = None,
         streams_full: Callable[[], bool] = lambda: False,
         count_simulated_calls: bool = True,
@@ -132,7 +133,7 @@ class CallService:
         served._pending = (plan, xml)  # noqa: SLF001 - stored once the transaction commits
         return plan
 
-    def fallback_number(self, callflow: object | None) -> str:
+    def fallback_number(self, callflow: Callflow | None) -> str:
         """Return the line's last-resort number: the callflow's, else the service's."""
         return (getattr(callflow, "fallback_number", "") or "") or self.default_fallback
 
@@ -160,7 +161,7 @@ class CallService:
             raise
 
     def _recorded(
-        self, s: so.Session, sid: str, caller: str, called: str, speech: str, callflow: object
+        self, s: so.Session, sid: str, caller: str, called: str, speech: str, callflow: Callflow
     ) -> Call:
         call = s.scalars(sa.select(Call).where(Call.sid == sid)).first()
         if call is None:  # Twilio may retry a webhook; the call is recorded once
@@ -171,7 +172,9 @@ class CallService:
         add_event(s, call, "incoming", {"from": caller, "to": called, "speech": speech})
         return call
 
-    def _first_plan(self, s: so.Session, call: Call, callflow: object | None, speech: str) -> Plan:
+    def _first_plan(
+        self, s: so.Session, call: Call, callflow: Callflow | None, speech: str
+    ) -> Plan:
         if callflow is None:
             raise CallflowNotFound(f"no callflow answers {call.to_number!r}")
         if speech == "vosk" and not self.has_model(callflow.language):
@@ -182,7 +185,7 @@ class CallService:
         call.next_action = None
         return plan
 
-    def context(self, sid: str, stage: str) -> tuple[object, CallerContext]:
+    def context(self, sid: str, stage: str) -> tuple[Callflow, CallerContext]:
         """Return the call's callflow and what is known about the caller, for a turn."""
         with self.session() as s:
             call = find_call(s, sid)
@@ -191,7 +194,7 @@ class CallService:
 
     def _stored_turn(
         self, s: so.Session, sid: str, stage: str, result: TurnResult
-    ) -> tuple[Call, object, Turn]:
+    ) -> tuple[Call, Callflow, Turn]:
         call = find_call(s, sid)
         callflow = self.lines.by_name(call.callflow)
         turn = turn_row(call, callflow, stage, result)
@@ -226,7 +229,7 @@ class CallService:
                 self.journal.write("fault", sid, reason=reason, called=called)
             return plans.fallback_plan(callflow, self.fallback_number(callflow), reason)
 
-    def _fault(self, s: so.Session, call: Call, callflow: object | None, reason: str) -> Plan:
+    def _fault(self, s: so.Session, call: Call, callflow: Callflow | None, reason: str) -> Plan:
         call.fallback = True
         add_event(s, call, "fault", {"reason": reason})
         if callflow is None:  # no line answers this number: the service-wide number is left
@@ -237,13 +240,13 @@ class CallService:
         decision = transfer(callflow, reason)
         return self._decided(s, call, callflow, decision, heard="", via_floor=False)
 
-    def _line_named(self, name: str) -> object | None:
+    def _line_named(self, name: str) -> Callflow | None:
         try:
             return self.lines.by_name(name) if name else None
         except CallflowNotFound:
             return None
 
-    def _line_for(self, called: str) -> object | None:
+    def _line_for(self, called: str) -> Callflow | None:
         try:
             return self.lines.for_number(called)
         except CallflowNotFound:  # no callflow at all: the service-wide number is left
@@ -297,7 +300,7 @@ class CallService:
         add_event(s, call, "unanswered", {"status": end.reported})
         return plans.decision_plan(callflow, transfer(callflow, "unanswered"), "")
 
-    def whisper(self, transfer_id: int) -> tuple[object, str]:
+    def whisper(self, transfer_id: int) -> tuple[Callflow, str]:
         """Return the callflow and the sentence to whisper to the answering agent."""
         with self.session() as s:
             leg = s.get_one(Transfer, transfer_id)
@@ -412,7 +415,7 @@ class CallService:
         self,
         s: so.Session,
         call: Call,
-        callflow: object,
+        callflow: Callflow,
         decision: Decision,
         heard: str,
         turn_id: int | None = None,
@@ -434,7 +437,7 @@ class CallService:
         self,
         s: so.Session,
         call: Call,
-        callflow: object,
+        callflow: Callflow,
         decision: Decision,
         heard: str,
         via_floor: bool,
@@ -466,7 +469,7 @@ class CallService:
         return leg
 
     def _whisper(
-        self, s: so.Session, call: Call, callflow: object, decision: Decision, heard: str
+        self, s: so.Session, call: Call, callflow: Callflow, decision: Decision, heard: str
     ) -> str:
         name = customer_name(s, call.from_number)
         upset = sounded_upset(callflow, decision.reason)

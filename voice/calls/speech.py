@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice.errors import ModelError
+from voice.flow.model import Callflow
 from voice.settings import Settings
 from voice.speech import (
     VoskRecognizer,
@@ -55,7 +56,7 @@ class SpeechProvider:
         path = self._path(language)
         return path is not None and self._failure(language, path) is None
 
-    def recognizer(self, callflow: object) -> StreamingRecognizer:
+    def recognizer(self, callflow: Callflow) -> StreamingRecognizer:
         """Return a fresh streaming recognizer for one call turn in the callflow's language."""
         model = self._model(callflow.language)
         grammar = callflow.grammar() if getattr(callflow, "speech_grammar", False) else None
@@ -178,7 +179,7 @@ class Prompts:
         self._cache: dict[tuple[str, str], bytes | None] = {}
         self._lock = threading.Lock()
 
-    def greeting(self, callflow: object) -> bytes | None:
+    def greeting(self, callflow: Callflow) -> bytes | None:
         """Return μ-law 8 kHz greeting audio, or None when it must be spoken with <Say>."""
         key = (callflow.name, callflow.greeting)
         with self._lock:
@@ -186,7 +187,7 @@ class Prompts:
                 self._cache[key] = self._make(callflow)
             return self._cache[key]
 
-    def _make(self, callflow: object) -> bytes | None:
+    def _make(self, callflow: Callflow) -> bytes | None:
         recorded = getattr(callflow, "greeting_audio", None)
         if recorded:
             return load_prompt_file(Path(recorded))

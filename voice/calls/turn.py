@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from voice.flow.model import Callflow
 from voice.flow.types import CallerContext, Decision, Utterance
 from voice.speech.types import Final
 
-DecideFn = Callable[[object, Utterance, CallerContext], Decision]
-HumanFn = Callable[[object, str], bool]
+DecideFn = Callable[[Callflow, Utterance, CallerContext], Decision]
+HumanFn = Callable[[Callflow, str], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ class ListeningTurn:
 
     def __init__(
         self,
-        callflow: object,
+        callflow: Callflow,
         context: CallerContext,
         decide: DecideFn,
         is_human_request: HumanFn,
@@ -43,7 +44,7 @@ class ListeningTurn:
         max_utterance_ms: int = 15000,
         confirm_ms: int = 300,
         only_asks_for_human: HumanFn | None = None,
-        without_person_words: Callable[[object, str], str] | None = None,
+        without_person_words: Callable[[Callflow, str], str] | None = None,
     ):
         self.callflow, self.context = callflow, context
         self._decide, self._is_human = decide, is_human_request
