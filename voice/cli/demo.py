@@ -57,6 +57,7 @@ def reset(yes: bool, days: int) -> None:
         )
     cleared = clear_simulated(database)
     counts = seed_demo(database, callflow, days=days)
+    database.dispose()
     click.echo(
         f"demo reset: removed {cleared['calls']} simulated calls (freed {cleared['agents']} "
         f"agents on them); seeded {counts['calls']} demo calls over {days} days"
