@@ -93,15 +93,15 @@ def test_calls_during_a_database_outage_are_recorded_and_closed_when_it_returns(
     from voice.store.db import Database
 
     service = app.extensions["voice"].service
-    real = service.db
-    service.db = Database(UNREACHABLE)
+    real = service.ledger.db
+    service.ledger.db = Database(UNREACHABLE)
     params = incoming_params(caller="+15555550142")
     assert dials(twilio_post("/twilio/voice", params))  # the caller reaches a person
     done = {**params, "CallStatus": "completed", "CallDuration": "31"}
     assert twilio_post("/twilio/status", done).status_code == 204
     assert service.journal.pending() >= 3  # the call, its fault and its final status
 
-    service.db = real
+    service.ledger.db = real
     assert service.replay_journal() == 0  # the breaker is still open: no hammering
     service.breaker.reset()
     assert service.replay_journal() >= 3
@@ -119,9 +119,9 @@ def test_the_breaker_stops_trying_a_database_that_just_failed(app, twilio_post):
     from voice.store.db import Database
 
     service = app.extensions["voice"].service
-    service.db = Database(UNREACHABLE)
+    service.ledger.db = Database(UNREACHABLE)
     attempts = []
-    sa.event.listen(service.db.engine, "do_connect", lambda *_args: attempts.append(1))
+    sa.event.listen(service.ledger.db.engine, "do_connect", lambda *_args: attempts.append(1))
     assert dials(twilio_post("/twilio/voice", incoming_params()))
     assert attempts and service.breaker.is_open  # one try, then the breaker opens
     tried = len(attempts)
@@ -192,11 +192,11 @@ def test_a_status_that_arrives_before_the_journal_is_replayed_still_closes_the_c
     from voice.store.db import Database
 
     service = app.extensions["voice"].service
-    real = service.db
-    service.db = Database(UNREACHABLE)
+    real = service.ledger.db
+    service.ledger.db = Database(UNREACHABLE)
     params = incoming_params(caller="+15555550143")
     assert dials(twilio_post("/twilio/voice", params))
-    service.db = real
+    service.ledger.db = real
     service.breaker.reset()  # the database is back, the journal not yet replayed
     done = {**params, "CallStatus": "completed", "CallDuration": "12"}
     assert twilio_post("/twilio/status", done).status_code == 204

@@ -149,7 +149,7 @@ def test_database_down_mid_call_still_connects_a_person(app, live, monkeypatch):
     real_finish = service.finish_turn
 
     def db_down(*args):
-        service.db = Database("postgresql+psycopg://x@127.0.0.1:1/none")
+        service.ledger.db = Database("postgresql+psycopg://x@127.0.0.1:1/none")
         return real_finish(*args)
 
     monkeypatch.setattr(service, "finish_turn", db_down)

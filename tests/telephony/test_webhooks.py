@@ -107,7 +107,7 @@ def test_continuation_without_a_decision_connects_a_person(twilio_post):
 def test_database_unreachable_still_dials_the_fallback_number(app, twilio_post):
     from voice.store.db import Database
 
-    app.extensions["voice"].service.db = Database("postgresql+psycopg://x@127.0.0.1:1/none")
+    app.extensions["voice"].service.ledger.db = Database("postgresql+psycopg://x@127.0.0.1:1/none")
     for path in ("/twilio/voice", "/twilio/voice/next?stage=greeting"):
         root = ET.fromstring(twilio_post(path, incoming_params()).data)
         assert root.find("Dial") is not None, path
@@ -244,7 +244,7 @@ def _transactions(app):
     """Count the commits and savepoints the app's engine sees, from now on."""
     import sqlalchemy as sa
 
-    engine = app.extensions["voice"].service.db.engine
+    engine = app.extensions["voice"].service.ledger.db.engine
     seen = {"commit": 0, "savepoint": 0}
 
     def on(kind):

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Stage = Literal["greeting", "followup"]
+Speech = Literal["vosk", "text"]  # "text": a simulator stands in for the recognizer
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +23,7 @@ class Listen:
     """Open the live audio stream for one listening turn (greeting or follow-up)."""
 
     stage: Stage
-    speech: Literal["vosk", "text"] = "vosk"  # "text": a simulator stands in for the recognizer
+    speech: Speech = "vosk"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voice.calls.actions import Dial, Hangup, Listen, Plan, Say, Survey
+from voice.calls.actions import Dial, Hangup, Listen, Plan, Say, Speech, Survey
 from voice.calls.phrases import phrases_for
 from voice.flow.model import Callflow
 from voice.flow.types import Decision
@@ -27,6 +27,11 @@ _REASONS = {
 }
 
 
+def speech_mode(value: str) -> Speech:
+    """Return a call's stored speech mode as the type: "text" (simulated) or "vosk"."""
+    return "text" if value == "text" else "vosk"
+
+
 def say(callflow: Callflow | None, text: str) -> Say:
     """Return a Say in the line's voice and language."""
     return Say(text, getattr(callflow, "voice", "") or "", getattr(callflow, "language", ""))
@@ -34,8 +39,8 @@ def say(callflow: Callflow | None, text: str) -> Say:
 
 def greeting_plan(callflow: Callflow, speech: str, greeting_streamed: bool) -> Plan:
     """Open the first listening turn; speak the greeting with <Say> only if we can't stream it."""
-    steps = () if greeting_streamed else (say(callflow, callflow.greeting),)
-    return Plan(steps + (Listen("greeting", speech),), reason="greeting")
+    spoken = () if greeting_streamed else (say(callflow, callflow.greeting),)
+    return Plan((*spoken, Listen("greeting", speech_mode(speech))), reason="greeting")
 
 
 def decision_plan(
@@ -48,7 +53,8 @@ def decision_plan(
     """Return what the caller hears and where they go after a decision."""
     if decision.action == "answer":
         text = f"{decision.say} {callflow.followup}".strip()
-        return Plan((say(callflow, text), Listen("followup", speech)), reason=decision.reason)
+        listen = Listen("followup", speech_mode(speech))
+        return Plan((say(callflow, text), listen), reason=decision.reason)
     if decision.action == "hangup":
         survey = getattr(callflow, "survey", None)
         if survey is not None and survey.enabled and decision.reason == "done":
@@ -57,8 +63,8 @@ def decision_plan(
         return Plan((say(callflow, decision.say), Hangup()), reason=decision.reason)
     if not target:
         return nobody_plan(callflow)
-    steps = (say(callflow, decision.say),) if decision.say else ()
-    return Plan(steps + (Dial(target, transfer_id),), reason=decision.reason)
+    spoken = (say(callflow, decision.say),) if decision.say else ()
+    return Plan((*spoken, Dial(target, transfer_id)), reason=decision.reason)
 
 
 def survey_step(callflow: Callflow, call_id: int | None = None) -> Survey:

@@ -12,6 +12,8 @@ import sqlalchemy.orm as so
 
 from voice.calls import outcomes, waiting
 from voice.calls.actions import Dial, Hangup, Plan
+from voice.calls.ledger import Ledger
+from voice.calls.lines import Lines
 from voice.calls.plans import decision_plan, nobody_plan, say, whisper_text
 from voice.calls.records import add_event, customer_name, find_call
 from voice.flow import transfer
@@ -19,6 +21,7 @@ from voice.flow.model import Callflow
 from voice.flow.types import Decision
 from voice.routing import assign, callbacks
 from voice.routing.dispatch import Routed
+from voice.routing.floor import Floor
 from voice.routing.ports import CallState, DialEnd, DialOutcome
 from voice.routing.queue import estimated_wait_s, position
 from voice.store.models import Agent, Call, Callback, QueueEntry, utcnow
@@ -29,13 +32,8 @@ log = logging.getLogger(__name__)
 class FloorCalls:
     """The call service's floor webhooks: queue wait loop, callbacks, after-hours, voicemail."""
 
-    def __init__(self, service: object):
-        self.service = service
-
-    @property
-    def floor(self) -> object:
-        """Return the floor (queue webhooks only exist when it does)."""
-        return self.service.floor
+    def __init__(self, ledger: Ledger, lines: Lines, floor: Floor):
+        self.ledger, self.lines, self.floor = ledger, lines, floor
 
     def routed_plan(
         self, s: so.Session, call: Call, callflow: Callflow, decision: Decision, routed: Routed
@@ -43,7 +41,7 @@ class FloorCalls:
         """Return what the caller hears for the floor's answer: an agent, the line, or hours."""
         if routed.kind == "offered":
             agent = routed.agent
-            leg = self.service.new_transfer(s, call, decision, agent.address, routed.entry.whisper)
+            leg = self.ledger.new_transfer(s, call, decision, agent.address, routed.entry.whisper)
             return self.service_plan(callflow, decision, agent.address, leg.id)
         if routed.kind == "queued":
             add_event(s, call, "queued", {"entry": routed.entry.id, "team": routed.entry.team})
@@ -61,12 +59,12 @@ class FloorCalls:
         if entry is None:
             raise LookupError(f"no queue entry {entry_id}")
         call = s.get_one(Call, entry.call_id)
-        return entry, call, self.service.lines.by_name(call.callflow)
+        return entry, call, self.lines.by_name(call.callflow)
 
     def wait(self, entry_id: int, max_wait_s: int) -> Plan:
         """Serve one round of the wait loop: position, honest wait, callback offer."""
         self.floor.expire_wrap_ups()
-        with self.service.session() as s:
+        with self.ledger.session() as s:
             entry, _call, callflow = self._entry(s, entry_id)
             if entry.status == "offered":
                 return waiting.hold_plan(entry.id)
@@ -82,7 +80,7 @@ class FloorCalls:
 
     def choice(self, entry_id: int, digits: str, speech: str) -> Plan:
         """Take the caller's answer to the callback offer: leave the line, or keep waiting."""
-        with self.service.session() as s:
+        with self.ledger.session() as s:
             entry, call, callflow = self._entry(s, entry_id)
             if entry.status != "waiting" or not waiting.wants_callback(callflow, digits, speech):
                 return waiting.hold_plan(entry.id, 1)
@@ -97,22 +95,22 @@ class FloorCalls:
 
     def left(self, entry_id: int, result: str) -> Plan:
         """Continue after the caller left the queue: confirm a callback, or dial a person."""
-        with self.service.session() as s:
+        with self.ledger.session() as s:
             entry, call, callflow = self._entry(s, entry_id)
             add_event(s, call, "left_queue", {"result": result, "status": entry.status})
             if entry.status == "callback":
-                return self.service.served(
+                return self.ledger.served(
                     s, call, waiting.callback_confirmed(callflow, call.from_number)
                 )
             if result in ("hangup", "redirected", "bridged", "redirected-from-bridged"):
-                return self.service.served(
+                return self.ledger.served(
                     s, call, Plan((Hangup(),), reason=result) if result == "hangup" else Plan(())
                 )
             entry.status, entry.ended_at = "fallback", entry.ended_at or utcnow()
             decision = transfer(callflow, "queue_left", entry.team, entry.priority)
-            number = self.service.fallback_number(callflow)
+            number = self.ledger.fallback_number(callflow)
             leg = (
-                self.service.new_transfer(s, call, decision, number, entry.whisper)
+                self.ledger.new_transfer(s, call, decision, number, entry.whisper)
                 if number
                 else None
             )
@@ -121,29 +119,29 @@ class FloorCalls:
                 if leg
                 else nobody_plan(callflow)
             )
-            return self.service.served(s, call, plan)
+            return self.ledger.served(s, call, plan)
 
     def connect(self, entry_id: int) -> Plan:
         """Dial the agent a queued caller was just offered to (after the REST redirect)."""
-        with self.service.session() as s:
+        with self.ledger.session() as s:
             entry, call, callflow = self._entry(s, entry_id)
             if entry.status != "offered" or entry.agent_id is None:
                 raise LookupError(f"entry {entry_id} is {entry.status}, not offered")
             agent = s.get_one(Agent, entry.agent_id)
             decision = Decision("transfer", entry.reason, team=entry.team, priority=entry.priority)
-            leg = self.service.new_transfer(s, call, decision, agent.address, entry.whisper)
+            leg = self.ledger.new_transfer(s, call, decision, agent.address, entry.whisper)
             add_event(s, call, "dequeued", {"entry": entry.id, "agent": agent.id})
-            return self.service.served(
+            return self.ledger.served(
                 s, call, waiting.connect_plan(callflow, agent.address, leg.id)
             )
 
     def closed_choice(self, sid: str, digits: str, speech: str) -> Plan:
         """After hours: store a callback request, or record a voicemail."""
-        with self.service.session() as s:
+        with self.ledger.session() as s:
             call = find_call(s, sid)
-            callflow = self.service.lines.by_name(call.callflow)
+            callflow = self.lines.by_name(call.callflow)
             if not waiting.wants_callback(callflow, digits, speech):
-                return self.service.served(s, call, waiting.voicemail_plan(callflow))
+                return self.ledger.served(s, call, waiting.voicemail_plan(callflow))
             decided = callbacks.last_transfer(s, call)
             team = (decided.team if decided else None) or callflow.default_team
             row = callbacks.request_callback(
@@ -156,17 +154,17 @@ class FloorCalls:
             )
             add_event(s, call, "callback_requested", {"callback": row.id, "after_hours": True})
             self.floor.callback_event(s, row)
-            return self.service.served(
+            return self.ledger.served(
                 s, call, waiting.callback_confirmed(callflow, call.from_number)
             )
 
     def voicemail(self, sid: str, event: str, recording_url: str, transcript: str) -> Plan:
         """Store the voicemail's recording and transcript as Twilio reports them."""
-        with self.service.session() as s:
+        with self.ledger.session() as s:
             call = find_call(s, sid)
-            callflow = self.service.lines.by_name(call.callflow)
+            callflow = self.lines.by_name(call.callflow)
             if event == "done" and not recording_url:
-                return self.service.served(
+                return self.ledger.served(
                     s, call, waiting.voicemail_thanks(callflow)
                 )  # nothing was recorded
             row = callbacks.add_voicemail(
@@ -176,13 +174,13 @@ class FloorCalls:
             if call.ended_at is not None:  # Twilio's recording report may come after the hangup
                 call.outcome = outcomes.judge(s, call)
             self.floor.callback_event(s, row)
-            return self.service.served(s, call, waiting.voicemail_thanks(callflow))
+            return self.ledger.served(s, call, waiting.voicemail_thanks(callflow))
 
     def callback_agent(self, callback_id: int) -> Plan:
         """Tell the agent who they are calling back, then dial the customer."""
-        with self.service.session() as s:
+        with self.ledger.session() as s:
             row = s.get_one(Callback, callback_id)
-            callflow = self.service.lines.by_name(row.callflow)
+            callflow = self.lines.by_name(row.callflow)
             name = customer_name(s, row.number)
             decision = Decision("transfer", row.reason, team=row.team, priority=row.priority)
             text = "Calling back: " + whisper_text(decision, row.words, name, row.number)
@@ -191,9 +189,9 @@ class FloorCalls:
 
     def callback_dialed(self, callback_id: int, end: DialEnd) -> Plan:
         """Close a callback when the customer's leg ends: done, or back on the list."""
-        with self.service.session() as s:
+        with self.ledger.session() as s:
             row = s.get_one(Callback, callback_id)
-            callflow = self.service.lines.by_name(row.callflow)
+            callflow = self.lines.by_name(row.callflow)
             done = end.outcome is DialOutcome.BRIDGED
             self._end_callback(s, row, "completed" if done else "failed", done)
             if done:
@@ -203,7 +201,7 @@ class FloorCalls:
 
     def callback_status(self, callback_id: int, state: CallState) -> None:
         """Put a callback back on the list if the agent's own phone never answered."""
-        with self.service.session() as s:
+        with self.ledger.session() as s:
             row = s.get_one(Callback, callback_id)
             if row.status == "dialing" and state.over:
                 self._end_callback(s, row, "requested", bridged=False)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -15,6 +13,7 @@ import sqlalchemy.orm as so
 from voice.calls import plans
 from voice.calls.actions import Hangup, Plan
 from voice.calls.journal import Journal
+from voice.calls.ledger import Ledger, Served
 from voice.calls.lines import Lines
 from voice.calls.outcomes import judge as outcome
 from voice.calls.phrases import phrases_for
@@ -36,7 +35,6 @@ from voice.errors import CallflowNotFound
 from voice.flow import render_answer, transfer
 from voice.flow.model import Callflow
 from voice.flow.types import CallerContext, Decision
-from voice.routing.dispatch import Routed
 from voice.routing.floor import Floor
 from voice.routing.ports import CallState, DialEnd, DialOutcome
 from voice.routing.screen import sounded_upset
@@ -45,28 +43,6 @@ from voice.store.db import Database
 from voice.store.models import Call, Transfer, Turn, utcnow
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Served:
-    """The TwiML a webhook answers with, stored in the transaction that decided its plan.
-
-    A webhook opens this (`CallService.serving`) around its work; the service renders the plan
-    it returns and writes it to the call's timeline before that transaction commits, so one
-    webhook costs one transaction. `xml_for` tells the webhook whether that happened.
-    """
-
-    path: str
-    render: Callable[[Plan], str]
-    _pending: tuple[Plan, str] | None = None
-    _stored: tuple[Plan, str] | None = None
-
-    def xml_for(self, plan: Plan) -> str | None:
-        """Return the TwiML stored (and committed) for `plan`, or None if it wasn't."""
-        return self._stored[1] if self._stored and self._stored[0] is plan else None
-
-
-_serving: ContextVar[Served | None] = ContextVar("serving", default=None)
 
 
 class CallService:
@@ -81,61 +57,39 @@ class CallService:
         journal: Journal,
         has_model: Callable[[str], bool] = lambda _language: True,
         streams_greeting: Callable[[Callflow], bool] = lambda _callflow: False,
-        floor: Floor | None = None,
+        floor: Floor,
         streams_full: Callable[[], bool] = lambda: False,
         count_simulated_calls: bool = True,
     ):
-        self.db, self.lines = db, lines
+        self.lines, self.floor = lines, floor
+        # the transactions and rows this service, its floor and its rating webhooks share
+        self.ledger = Ledger(db, Breaker(), fallback_number)
         # False (`voice serve --demo`): a simulated call never makes its caller a repeat caller
         self.count_simulated_calls = count_simulated_calls
-        self.breaker = Breaker()
+        self.breaker = self.ledger.breaker
         # what a database fault kept from being stored, replayed when it answers again
         self.journal = journal
         self.streams_full = streams_full  # this process's live streams are at their cap
         self.default_fallback = fallback_number
         self.has_model, self.streams_greeting = has_model, streams_greeting
-        self.floor = floor  # None: every transfer dials the team's target, as before issue 5
-        self.waiting = FloorCalls(self)
-        self.surveys = CallSurveys(self)
+        self.waiting = FloorCalls(self.ledger, lines, floor)
+        self.surveys = CallSurveys(self.ledger, lines)
 
-    @contextmanager
-    def session(self) -> Iterator[so.Session]:
-        """Yield a transaction, failing at once while the database is known to be down."""
-        served = _serving.get()
-        if served is not None:
-            served._pending = None  # noqa: SLF001 - only TwiML written in this transaction counts
-        with self.breaker.guard(), self.db.session() as s:
-            yield s
-        if served is not None and served._pending is not None:  # noqa: SLF001 - committed
-            served._stored, served._pending = served._pending, None  # noqa: SLF001
+    def session(self) -> AbstractContextManager[so.Session]:
+        """Return a transaction, failing at once while the database is known to be down."""
+        return self.ledger.session()
 
-    @contextmanager
-    def serving(self, path: str, render: Callable[[Plan], str]) -> Iterator[Served]:
+    def serving(self, path: str, render: Callable[[Plan], str]) -> AbstractContextManager[Served]:
         """Let this webhook's transaction store the TwiML it answers with (see `Served`)."""
-        served = Served(path, render)
-        token = _serving.set(served)
-        try:
-            yield served
-        finally:
-            _serving.reset(token)
+        return self.ledger.serving(path, render)
 
     def served(self, s: so.Session, call: Call, plan: Plan) -> Plan:
         """Return `plan`; inside a webhook, first add its TwiML to the call's timeline in `s`."""
-        served = _serving.get()
-        if served is None:
-            return plan
-        try:
-            xml = served.render(plan)
-        except Exception:  # the webhook renders it again and reports the fault
-            log.exception("could not render TwiML for %s", call.sid)
-            return plan
-        add_event(s, call, "twiml", {"path": served.path, "xml": xml})
-        served._pending = (plan, xml)  # noqa: SLF001 - stored once the transaction commits
-        return plan
+        return self.ledger.served(s, call, plan)
 
     def fallback_number(self, callflow: Callflow | None) -> str:
         """Return the line's last-resort number: the callflow's, else the service's."""
-        return (getattr(callflow, "fallback_number", "") or "") or self.default_fallback
+        return self.ledger.fallback_number(callflow)
 
     def start(self, sid: str, caller: str, called: str, speech: str = "vosk") -> Plan:
         """Record an incoming call and return its first plan (greeting, or a person at once).
@@ -272,8 +226,7 @@ class CallService:
             return self.served(s, call, self._after_dial(s, leg, call, end))
 
     def _after_dial(self, s: so.Session, leg: Transfer, call: Call, end: DialEnd) -> Plan:
-        unrouted = Routed("unrouted")
-        routed = self.floor.dispatch.dial_ended(s, call, end.outcome) if self.floor else unrouted
+        routed = self.floor.dispatch.dial_ended(s, call, end.outcome)
         if end.outcome is DialOutcome.BRIDGED:
             leg.bridged_at = leg.bridged_at or leg.created_at
             call.outcome = "transferred"
@@ -306,10 +259,9 @@ class CallService:
             leg = s.get_one(Transfer, transfer_id)
             leg.bridged_at = utcnow()
             call = s.get_one(Call, leg.call_id)
-            entry = self.floor.dispatch.active_entry(s, call.id) if self.floor else None
+            entry = self.floor.dispatch.active_entry(s, call.id)
             waited = int((leg.bridged_at - sent_to_people_at(s, call, entry)).total_seconds())
-            if self.floor:
-                self.floor.dispatch.bridged(s, call)
+            self.floor.dispatch.bridged(s, call)
             return self.lines.by_name(call.callflow), f"{leg.whisper} Waited {waited} seconds."
 
     def status(self, sid: str, state: CallState, duration_s: int | None) -> None:
@@ -350,8 +302,7 @@ class CallService:
         call.status, call.duration_s, call.ended_at = status, duration_s, at
         call.outcome = outcome(s, call)
         add_event(s, call, "status", {"status": status, "duration_s": duration_s})
-        if self.floor:
-            self.floor.dispatch.call_over(s, call)
+        self.floor.dispatch.call_over(s, call)
 
     def turn_failed(self, sid: str, stage: str, result: TurnResult, reason: str) -> Plan:
         """Store a turn that ended in a fault, with what the caller said, and a person next."""
@@ -444,7 +395,7 @@ class CallService:
     ) -> Plan:
         whisper = self._whisper(s, call, callflow, decision, heard)
         routed = None
-        if self.floor and via_floor:
+        if via_floor:  # a fault skips the floor: it may be the fault
             routed = self.floor.dispatch.route(s, call, callflow, decision, whisper)
         if routed is not None:  # the team has agents: the floor decides who, or the queue
             return self.waiting.routed_plan(s, call, callflow, decision, routed)
@@ -456,17 +407,7 @@ class CallService:
         self, s: so.Session, call: Call, decision: Decision, target: str, whisper: str
     ) -> Transfer:
         """Store a dial to a person (an agent, a team target or the fallback number)."""
-        leg = Transfer(
-            call_id=call.id,
-            team=decision.team or "",
-            target=target,
-            priority=decision.priority,
-            reason=decision.reason,
-            whisper=whisper,
-        )
-        s.add(leg)
-        s.flush()
-        return leg
+        return self.ledger.new_transfer(s, call, decision, target, whisper)
 
     def _whisper(
         self, s: so.Session, call: Call, callflow: Callflow, decision: Decision, heard: str

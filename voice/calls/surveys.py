@@ -10,6 +10,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from voice.calls.actions import Hangup, Plan
+from voice.calls.ledger import Ledger
+from voice.calls.lines import Lines
 from voice.calls.phrases import phrases_for
 from voice.calls.plans import say, survey_step
 from voice.calls.records import add_event, find_call
@@ -34,16 +36,16 @@ def parse_score(text: str) -> int | None:
 class CallSurveys:
     """Store survey answers from the signed voice and SMS webhooks."""
 
-    def __init__(self, service: object):
-        self.service = service
+    def __init__(self, ledger: Ledger, lines: Lines):
+        self.ledger, self.lines = ledger, lines
 
     def voice(self, sid: str, call_id: int | None, digits: str, speech: str) -> Plan:
         """Ask (outbound survey call just answered) or store the rating said or pressed."""
-        with self.service.session() as s:
+        with self.ledger.session() as s:
             call = find_call(s, sid) if call_id is None else s.get(Call, call_id)
             if call is None:
                 raise LookupError(f"no call {call_id} to rate")
-            callflow = self.service.lines.by_name(call.callflow)
+            callflow = self.lines.by_name(call.callflow)
             bye = (say(callflow, callflow.goodbye), Hangup())
             raw = digits or speech
             if not raw and call_id is not None:  # the customer picked up our survey call
@@ -58,12 +60,12 @@ class CallSurveys:
 
     def sms(self, number: str, body: str) -> str:
         """Store a texted rating for the caller's latest SMS survey; return the reply to send."""
-        with self.service.session() as s:
+        with self.ledger.session() as s:
             call = _awaiting_sms(s, number)
             if call is None:
                 log.info("SMS from %s matches no open survey; ignored", number[-4:])
                 return ""
-            callflow = self.service.lines.by_name(call.callflow)
+            callflow = self.lines.by_name(call.callflow)
             score = parse_score(body)
             if score is None:
                 return phrases_for(callflow).rate_again

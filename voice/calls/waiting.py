@@ -5,6 +5,8 @@ Every sentence is in the line's language (calls/phrases.py), English by default.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from voice.calls.actions import Dial, Enqueue, Hangup, Hold, Leave, Offer, Plan, Voicemail
 from voice.calls.phrases import phrases_for
 from voice.calls.plans import say
@@ -25,7 +27,9 @@ def wants_message(callflow: Callflow, digits: str, speech: str) -> bool:
     return digits.strip() == "2" or bool(words.search(speech or ""))
 
 
-def _offer(callflow: Callflow, text: str, purpose: str, entry_id: int | None = None) -> Offer:
+def _offer(
+    callflow: Callflow, text: str, purpose: Literal["queue", "closed"], entry_id: int | None = None
+) -> Offer:
     spoken = say(callflow, text)
     hints = phrases_for(callflow).offer_hints
     return Offer(spoken.text, spoken.voice, spoken.language, purpose, entry_id, hints)
