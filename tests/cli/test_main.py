@@ -165,3 +165,9 @@ def test_voice_settings_names_the_settings_file_it_read(tmp_path):
     assert done.returncode == 0, done.stderr
     assert f"settings file:  {tmp_path / 'voice.env'}" in done.stdout
     assert f"VAR_DIR:        {tmp_path / 'state'}" in done.stdout
+
+
+def test_a_wrong_log_level_is_one_line_naming_the_levels(tmp_path):
+    done = voice(tmp_path, "settings", LOG_LEVEL="loud")
+    assert done.returncode == 1
+    assert "LOG_LEVEL=loud: not a log level" in one_line(done.stderr)

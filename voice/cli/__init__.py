@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import importlib
 import logging
+from typing import TYPE_CHECKING
 
 import click
 
 from voice.errors import VoiceError
+
+if TYPE_CHECKING:
+    from voice.settings import Settings
 
 # Each module defines click commands and a `register(group)` function.
 _COMMAND_MODULES = (
@@ -92,6 +96,8 @@ def main(log_level: str | None, debug: bool) -> None:
     from voice.settings import Settings
 
     level = log_level or Settings().log_level
+    if not isinstance(logging.getLevelName(level.upper()), int):
+        fail(f"LOG_LEVEL={level}: not a log level. Fix: use DEBUG, INFO, WARNING or ERROR")
     logging.basicConfig(
         level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -105,7 +111,7 @@ def fail(error: VoiceError | str, code: int = 1) -> None:
     raise SystemExit(code)
 
 
-def require_callflow(settings: object) -> None:
+def require_callflow(settings: Settings) -> None:
     """Fail in one line unless CALLFLOWS_DIR holds at least one valid callflow."""
     from voice.calls.lines import Lines
 
