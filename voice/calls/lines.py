@@ -63,7 +63,8 @@ class Lines:
     def load(self) -> list[str]:
         """Load every callflow file; keep the good ones and return the problems found."""
         seen = self._signature()
-        loaded, problems = {}, []
+        loaded: dict[str, Callflow] = {}
+        problems: list[str] = []
         for path in sorted(self.directory.glob("*.y*ml")):
             try:
                 callflow = load_callflow(path)
@@ -123,7 +124,7 @@ class Lines:
         return callflow_for_number(self._by_name, number, self.default_name)
 
 
-def open_around_the_clock(callflow: Callflow) -> object:
+def open_around_the_clock(callflow: Callflow) -> Callflow:
     """Return the callflow with people answering every hour of every day (its file unchanged)."""
     business = dataclasses.replace(callflow.business, hours=AROUND_THE_CLOCK)
     return dataclasses.replace(callflow, business=business)

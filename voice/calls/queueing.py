@@ -18,7 +18,7 @@ from voice.calls.plans import decision_plan, nobody_plan, say, whisper_text
 from voice.calls.records import add_event, customer_name, find_call
 from voice.flow import transfer
 from voice.flow.model import Callflow
-from voice.flow.types import Decision
+from voice.flow.types import Decision, priority_of
 from voice.routing import assign, callbacks
 from voice.routing.dispatch import Routed
 from voice.routing.floor import Floor
@@ -107,7 +107,7 @@ class FloorCalls:
                     s, call, Plan((Hangup(),), reason=result) if result == "hangup" else Plan(())
                 )
             entry.status, entry.ended_at = "fallback", entry.ended_at or utcnow()
-            decision = transfer(callflow, "queue_left", entry.team, entry.priority)
+            decision = transfer(callflow, "queue_left", entry.team, priority_of(entry.priority))
             number = self.ledger.fallback_number(callflow)
             leg = (
                 self.ledger.new_transfer(s, call, decision, number, entry.whisper)
@@ -128,7 +128,8 @@ class FloorCalls:
             if entry.status != "offered" or entry.agent_id is None:
                 raise LookupError(f"entry {entry_id} is {entry.status}, not offered")
             agent = s.get_one(Agent, entry.agent_id)
-            decision = Decision("transfer", entry.reason, team=entry.team, priority=entry.priority)
+            priority = priority_of(entry.priority)
+            decision = Decision("transfer", entry.reason, team=entry.team, priority=priority)
             leg = self.ledger.new_transfer(s, call, decision, agent.address, entry.whisper)
             add_event(s, call, "dequeued", {"entry": entry.id, "agent": agent.id})
             return self.ledger.served(
@@ -182,7 +183,8 @@ class FloorCalls:
             row = s.get_one(Callback, callback_id)
             callflow = self.lines.by_name(row.callflow)
             name = customer_name(s, row.number)
-            decision = Decision("transfer", row.reason, team=row.team, priority=row.priority)
+            priority = priority_of(row.priority)
+            decision = Decision("transfer", row.reason, team=row.team, priority=priority)
             text = "Calling back: " + whisper_text(decision, row.words, name, row.number)
             line = self.floor.line_number(s, row)
             return Plan((say(callflow, text), Dial(row.number, caller_id=line, callback_id=row.id)))

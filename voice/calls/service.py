@@ -34,7 +34,7 @@ from voice.calls.turn import TurnResult
 from voice.errors import CallflowNotFound
 from voice.flow import render_answer, transfer
 from voice.flow.model import Callflow
-from voice.flow.types import CallerContext, Decision
+from voice.flow.types import CallerContext, Decision, priority_of
 from voice.routing.floor import Floor
 from voice.routing.ports import CallState, DialEnd, DialOutcome
 from voice.routing.screen import sounded_upset
@@ -115,7 +115,13 @@ class CallService:
             raise
 
     def _recorded(
-        self, s: so.Session, sid: str, caller: str, called: str, speech: str, callflow: Callflow
+        self,
+        s: so.Session,
+        sid: str,
+        caller: str,
+        called: str,
+        speech: str,
+        callflow: Callflow | None,
     ) -> Call:
         call = s.scalars(sa.select(Call).where(Call.sid == sid)).first()
         if call is None:  # Twilio may retry a webhook; the call is recorded once
@@ -235,7 +241,8 @@ class CallService:
             return Plan((Hangup(),), reason=end.outcome.value)
         callflow = self.lines.by_name(call.callflow)
         if routed.kind != "unrouted":  # the next agent, or back in line
-            again = Decision("transfer", leg.reason, team=leg.team, priority=leg.priority,
+            again = Decision("transfer", leg.reason, team=leg.team,
+                             priority=priority_of(leg.priority),
                              say=phrases_for(callflow).still_connecting)  # fmt: skip
             return self.waiting.routed_plan(s, call, callflow, again, routed)
         number = self.fallback_number(callflow)
@@ -245,7 +252,7 @@ class CallService:
                 action="transfer",
                 reason=leg.reason,
                 team=leg.team,
-                priority=leg.priority,
+                priority=priority_of(leg.priority),
                 say=phrases_for(callflow).still_connecting,
             )
             retry = self.new_transfer(s, call, decision, number, leg.whisper)
@@ -312,7 +319,8 @@ class CallService:
             add_event(s, call, "fault", {"reason": reason, "stage": stage})
             # a stalled stream is Twilio's side: the floor still picks the person; other faults
             # may be the floor itself, so they dial the team's number as before issue 5
-            return self._decided(s, call, callflow, result.decision, turn.transcript, turn.id,
+            decision = result.decision or transfer(callflow, reason)  # a failed turn has one
+            return self._decided(s, call, callflow, decision, turn.transcript, turn.id,
                                  via_floor=reason == "stream_stalled")  # fmt: skip
 
     def replay_journal(self) -> int:

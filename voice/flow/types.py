@@ -8,7 +8,13 @@ from typing import Literal
 
 Action = Literal["answer", "transfer", "hangup"]
 Priority = Literal["urgent", "high", "normal"]
+_PRIORITIES: dict[str, Priority] = {"urgent": "urgent", "high": "high", "normal": "normal"}
 Turn = Literal["first", "followup"]
+
+
+def priority_of(value: str) -> Priority:
+    """Return a stored priority as the type; anything unknown is normal."""
+    return _PRIORITIES.get(value, "normal")
 
 
 @dataclass(frozen=True, slots=True)
