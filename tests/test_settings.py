@@ -74,13 +74,17 @@ def test_voice_config_names_the_settings_file_and_the_environment_wins(
 ):
     file = tmp_path / "etc" / "voice.env"
     file.parent.mkdir()
-    file.write_text("QUEUE_MAX_WAIT_S=42\nFALLBACK_NUMBER=+15550002222\nMODELS_DIR=models\n")
+    file.write_text(
+        "QUEUE_MAX_WAIT_S=42\nFALLBACK_NUMBER=+15550002222\nMODELS_DIR=models\n"
+        "VOSK_MODEL_LIST_URL=https://models.example/list.json\n"
+    )
     monkeypatch.setenv("VOICE_CONFIG", str(file))
     monkeypatch.setenv("FALLBACK_NUMBER", "+15550003333")
     current = Settings()
     assert current.queue_max_wait_s == 42
     assert current.fallback_number == "+15550003333"
     assert current.models_dir == tmp_path / "etc" / "models"
+    assert current.model_list_url == "https://models.example/list.json"  # a URL, not a path
 
 
 def test_a_toml_settings_file_holds_the_same_names(no_overrides, tmp_path, monkeypatch):

@@ -105,7 +105,7 @@ def read_settings_file(path: Path) -> dict[str, Any]:
         if value is None or value == "" or isinstance(value, dict | list):
             continue  # a bare or empty name in .env, or a TOML table: not a setting
         name = key.upper()
-        if isinstance(value, str) and value and name.startswith(_PATH_KEYS):
+        if isinstance(value, str) and name.startswith(_PATH_KEYS) and not name.endswith("_URL"):
             value = str((path.parent / Path(value).expanduser()).absolute())
         values[name] = value
     return values
