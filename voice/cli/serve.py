@@ -36,6 +36,7 @@ def serve(
     from voice.settings import Settings
     from voice.store.db import Database
     from voice.store.demo import seed_customers
+    from voice.telephony.urls import twilio_url
 
     settings = Settings()
     require_callflow(settings)  # else every call would only reach a person
@@ -62,7 +63,8 @@ def serve(
         "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
     }
     public = settings.public_base_url or f"http://{host}:{port}"
-    click.echo(f"voice: Twilio voice webhook {public}/twilio/voice, status {public}/twilio/status")
+    voice_url, status_url = twilio_url(public, "incoming_call"), twilio_url(public, "call_status")
+    click.echo(f"voice: Twilio voice webhook {voice_url}, status {status_url}")
     click.echo(f"voice: health {public}/health")
     gunicorn_app(options).run()
 
