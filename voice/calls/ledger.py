@@ -16,6 +16,7 @@ import sqlalchemy.orm as so
 
 from voice.calls.actions import Plan
 from voice.calls.records import add_event
+from voice.flow.model import Callflow
 from voice.flow.types import Decision
 from voice.store.breaker import Breaker
 from voice.store.db import Database
@@ -88,9 +89,9 @@ class Ledger:
         served._pending = (plan, xml)  # noqa: SLF001 - stored once the transaction commits
         return plan
 
-    def fallback_number(self, callflow: object | None) -> str:
+    def fallback_number(self, callflow: Callflow | None) -> str:
         """Return the line's last-resort number: the callflow's, else the service's."""
-        return (getattr(callflow, "fallback_number", "") or "") or self.default_fallback
+        return (callflow.fallback_number if callflow else "") or self.default_fallback
 
     @staticmethod
     def new_transfer(

@@ -90,8 +90,7 @@ def _toward_person(
         decision = transfer(turn.callflow, reason)
         at_ms = runner.stream_ms if runner else 0
         if turn.result is None:
-            turn.fail(decision, at_ms)
-            result = turn.result
+            result = turn.fail(decision, at_ms)
         else:  # decided, but storing or routing the decision failed
             result = dataclasses.replace(turn.result, decision=decision)
         try:

@@ -57,7 +57,7 @@ def code_for(text: str) -> str | None:
     return None
 
 
-def sent_to_person(call_id: sa.ColumnElement) -> sa.Exists:
+def sent_to_person(call_id: int | sa.ColumnElement[int]) -> sa.Exists:
     """Return EXISTS: the assistant decided to send this call to a person."""
     return sa.exists().where(DecisionRow.call_id == call_id, DecisionRow.action == "transfer")
 
@@ -74,7 +74,7 @@ def judge(s: so.Session, call: Call) -> str:
         return "callback_requested"
     if transfers and all(t.status != "dialing" for t in transfers):
         return "unanswered"  # every dial ended without a person
-    if transfers or s.scalar(sa.select(sent_to_person(call.id))):
+    if transfers or s.scalar(sent_to_person(call.id).select()):
         return "abandoned"  # hung up in line, while ringing, or during the handoff
     answered = s.scalar(
         sa.select(sa.exists().where(DecisionRow.call_id == call.id, DecisionRow.action == "answer"))

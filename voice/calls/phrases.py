@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only
+    from voice.flow.model import Callflow
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,7 @@ KOREAN = Phrases(
 _BY_LANGUAGE = {p.language: p for p in (ENGLISH, KOREAN)}
 
 
-def phrases_for(callflow: object | None) -> Phrases:
+def phrases_for(callflow: Callflow | None) -> Phrases:
     """Return the sentences in the line's language (its primary subtag); English by default."""
-    language = getattr(callflow, "language", "") or ""
+    language = callflow.language if callflow else ""
     return _BY_LANGUAGE.get(language.split("-")[0].lower(), ENGLISH)

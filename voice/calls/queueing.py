@@ -7,6 +7,7 @@ decides who takes whom, and this module turns that into what the caller hears.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 import sqlalchemy.orm as so
 
@@ -39,13 +40,13 @@ class FloorCalls:
         self, s: so.Session, call: Call, callflow: Callflow, decision: Decision, routed: Routed
     ) -> Plan:
         """Return what the caller hears for the floor's answer: an agent, the line, or hours."""
-        if routed.kind == "offered":
-            agent = routed.agent
-            leg = self.ledger.new_transfer(s, call, decision, agent.address, routed.entry.whisper)
+        agent, entry = routed.agent, routed.entry
+        if routed.kind == "offered" and agent is not None and entry is not None:
+            leg = self.ledger.new_transfer(s, call, decision, agent.address, entry.whisper)
             return self.service_plan(callflow, decision, agent.address, leg.id)
-        if routed.kind == "queued":
-            add_event(s, call, "queued", {"entry": routed.entry.id, "team": routed.entry.team})
-            return waiting.queued_plan(callflow, routed.entry.team, routed.entry.id)
+        if routed.kind == "queued" and entry is not None:
+            add_event(s, call, "queued", {"entry": entry.id, "team": entry.team})
+            return waiting.queued_plan(callflow, entry.team, entry.id)
         add_event(s, call, "closed", {"team": decision.team})
         return waiting.closed_plan(callflow)
 
@@ -219,7 +220,5 @@ class FloorCalls:
             elif assign.release_agent(s, agent.id, row.call_id, "available", utcnow()):
                 s.refresh(agent)
                 self.floor.dispatch.presence_changed(s, agent, "callback_" + status)
-                self.floor.dispatch.outbox.later(
-                    s, lambda a=agent.id: self.floor.dispatch.dispatch(a)
-                )
+                self.floor.dispatch.outbox.later(s, partial(self.floor.dispatch.dispatch, agent.id))
         self.floor.callback_event(s, row)

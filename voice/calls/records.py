@@ -14,7 +14,7 @@ from voice.calls.turn import TurnResult
 from voice.flow.model import Callflow
 from voice.flow.types import CallerContext, Decision
 from voice.privacy import redact
-from voice.store.models import Call, CallEvent, Customer, Transfer, Turn
+from voice.store.models import Call, CallEvent, Customer, QueueEntry, Transfer, Turn
 from voice.store.models import Decision as DecisionRow
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def earlier_call(s: so.Session, call: Call, simulated: bool = True) -> str:
     return f"They called {when}{about}, {how}."
 
 
-def sent_to_people_at(s: so.Session, call: Call, entry: object | None) -> dt.datetime:
+def sent_to_people_at(s: so.Session, call: Call, entry: QueueEntry | None) -> dt.datetime:
     """Return when the caller was handed to people: joined the line, else the first dial.
 
     The whisper's "Waited N seconds" counts from here on every route, so the greeting and the

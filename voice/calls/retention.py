@@ -33,10 +33,12 @@ import hashlib
 import hmac
 import logging
 from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from voice.routing.assign import rows_changed
 from voice.store.db import Database
 from voice.store.models import (
     Call,
@@ -50,6 +52,10 @@ from voice.store.models import (
     utcnow,
 )
 from voice.store.models import Decision as DecisionRow
+
+if TYPE_CHECKING:  # annotations only: the lines, and the runtime the schedule runs it from
+    from voice.routing.ports import LineBook
+    from voice.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +72,7 @@ COUNTED = ("calls", "turns", "decisions", "transfers", "queue", "callbacks", "re
            "wrap_ups", "surveys", "events")  # fmt: skip
 
 
-def purge(rt: object) -> dict[str, dict]:
+def purge(rt: Runtime) -> dict[str, dict]:
     """Purge every line's calls past their retention (the housekeeping schedule calls this)."""
     settings = rt.settings
     done = purge_old(rt.db, rt.lines, settings.retention_days, utcnow(), key=rt.secret_key)
@@ -78,7 +84,7 @@ def purge(rt: object) -> dict[str, dict]:
 
 def purge_old(
     db: Database,
-    lines: object,
+    lines: LineBook,
     default_days: int,
     now: dt.datetime,
     *,
@@ -117,7 +123,7 @@ def describe(counts: dict) -> str:
 
 
 def _lines_due(
-    db: Database, lines: object, default_days: int, before_days: int | None, now: dt.datetime
+    db: Database, lines: LineBook, default_days: int, before_days: int | None, now: dt.datetime
 ) -> list[tuple[str, int]]:
     """Return (line, days kept) for every loaded line and every line old calls still name."""
     days = {}
@@ -174,9 +180,8 @@ def _claim(
         .values(purged_at=now, next_action=sa.null())
         .returning(Call.id, Call.from_number)
     )
-    return [
-        tuple(row) for row in s.execute(claim, execution_options={"synchronize_session": False})
-    ]
+    rows = s.execute(claim, execution_options={"synchronize_session": False})
+    return [(row[0], row[1]) for row in rows]
 
 
 def _scrub(s: so.Session, claimed: list[tuple[int, str]], key: str) -> Counter:
@@ -198,16 +203,18 @@ def _scrub(s: so.Session, claimed: list[tuple[int, str]], key: str) -> Counter:
     return counts
 
 
-def _purged(column: sa.ColumnElement[str]) -> sa.Case:
+def _purged(column: so.InstrumentedAttribute[str]) -> sa.Case:
     return sa.case((column == "", ""), else_=PURGED)
 
 
-def _update(s: so.Session, model: type, ids: list[int], where: object, **values: object) -> int:
+def _update(
+    s: so.Session, model: Any, ids: list[int], where: sa.ColumnElement[bool], **values: object
+) -> int:  # `model`: any of the models with a call_id column
     stmt = sa.update(model).where(model.call_id.in_(ids), where).values(**values)
-    return s.execute(stmt, execution_options={"synchronize_session": False}).rowcount
+    return rows_changed(s.execute(stmt, execution_options={"synchronize_session": False}))
 
 
-def _blank(s: so.Session, model: type, ids: list[int], column: sa.ColumnElement[str]) -> int:
+def _blank(s: so.Session, model: Any, ids: list[int], column: so.InstrumentedAttribute[str]) -> int:
     return _update(s, model, ids, column != "", **{column.key: ""})
 
 
@@ -272,7 +279,7 @@ def _count(db: Database, name: str, cutoff: dt.datetime) -> Counter:
     """Count what purging the line's due calls would change, changing nothing."""
     ids = sa.select(Call.id).where(_due(name, cutoff))
     said = sa.or_(Turn.transcript.not_in(("", PURGED)), Turn.dtmf.not_in(("", PURGED)))
-    where = {
+    where: dict[str, tuple[Any, sa.ColumnElement[bool]]] = {
         "turns": (Turn, said),
         "decisions": (DecisionRow, DecisionRow.say != ""),
         "transfers": (Transfer, Transfer.whisper != ""),
@@ -282,10 +289,10 @@ def _count(db: Database, name: str, cutoff: dt.datetime) -> Counter:
     }
     counts: Counter = Counter()
     with db.session() as s:
-        counts["calls"] = s.scalar(sa.select(sa.func.count()).where(_due(name, cutoff)))
+        counts["calls"] = s.scalar(sa.select(sa.func.count()).where(_due(name, cutoff))) or 0
         for label, (model, condition) in where.items():
             counted = sa.select(sa.func.count()).where(model.call_id.in_(ids), condition)
-            counts[label] = s.scalar(counted)
+            counts[label] = s.scalar(counted) or 0
         details = s.scalars(sa.select(CallEvent.detail).where(CallEvent.call_id.in_(ids)))
         counts["events"] = sum(kept_detail(d) != d for d in details)
         loose = sa.and_(

@@ -135,15 +135,16 @@ class ListeningTurn:
             heard = Utterance(text=self._partial)
             self.result = TurnResult(None, heard, "none", self._last_change, at_ms)
 
-    def fail(self, decision: Decision, at_ms: int) -> None:
+    def fail(self, decision: Decision, at_ms: int) -> TurnResult:
         """End the turn with a fallback decision after an internal fault, keeping what was heard.
 
         What the caller said is kept even when deciding on it was the fault, so the agent and
-        the call record still have the caller's words.
+        the call record still have the caller's words. Return the turn's result.
         """
-        if not self.done:
+        if self.result is None:
             heard = self._heard or Utterance(text=self._partial)
             self.result = TurnResult(decision, heard, "none", self._last_change, at_ms)
+        return self.result
 
     def _without_person_words(self, utterance: Utterance, guessed: bool) -> Utterance:
         """Return what to decide on: a grammar's guessed person and team words left out.
