@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
 WRAP_UP_TICK_S = 1.0  # a wrap-up that ran out ends, and its agent takes a waiting caller, this soon
+BACKOFF_MAX_S = 60.0  # a job that keeps failing (the database is down) is tried at most this often
 
 
 @dataclass
@@ -25,10 +26,17 @@ class Job:
     every_s: float
     run: Callable[[], object]
     due: float = field(default=0.0)
+    failures: int = 0  # in a row: each doubles the wait, up to BACKOFF_MAX_S (never below every_s)
+
+    def retry_in(self) -> float:
+        """Return the seconds until the next run: the interval, backed off while failing."""
+        if not self.failures:
+            return self.every_s
+        return max(self.every_s, min(self.every_s * 2 ** (self.failures - 1), BACKOFF_MAX_S))
 
 
 class Housekeeping:
-    """Run jobs on a daemon thread; a failing job is logged and tried again next interval."""
+    """Run jobs on a daemon thread; a failing job is logged once and tried again, backing off."""
 
     def __init__(self, jobs: list[Job], clock: Callable[[], float] = time.monotonic):
         self.jobs, self.clock = jobs, clock
@@ -44,11 +52,27 @@ class Housekeeping:
         for job in self.jobs:
             if self.clock() < job.due:
                 continue
-            job.due = self.clock() + job.every_s
             try:
                 job.run()
-            except Exception:  # upkeep must never take the process down
-                log.exception("housekeeping job %s failed; retrying in %ss", job.name, job.every_s)
+            except Exception as exc:  # upkeep must never take the process down
+                job.failures += 1
+                if job.failures == 1:
+                    log.exception(
+                        "housekeeping job %s failed; retrying in %ss", job.name, job.retry_in()
+                    )
+                else:  # the traceback was logged once: one line per retry from now on
+                    log.warning(
+                        "housekeeping job %s failed %d times in a row (%s); retrying in %ss",
+                        job.name,
+                        job.failures,
+                        exc,
+                        job.retry_in(),
+                    )
+            else:
+                if job.failures:
+                    log.info("housekeeping job %s works again", job.name)
+                job.failures = 0
+            job.due = self.clock() + job.retry_in()
             ran.append(job.name)
         return ran
 
@@ -75,9 +99,19 @@ def jobs_for(rt: object) -> list[Job]:
     settings = rt.settings
     return [
         # the floor's clock: reads (pages, lists) never change who is free
-        Job("wrap_ups", WRAP_UP_TICK_S, rt.floor.expire_wrap_ups),
+        Job("wrap_ups", WRAP_UP_TICK_S, lambda: _unless_store_down(rt, rt.floor.expire_wrap_ups)),
         # what a database fault kept from the store, written back once it answers
         Job("journal", settings.reconcile_interval_s, rt.service.replay_journal),
         Job("reconcile", settings.reconcile_interval_s, lambda: reconcile(rt)),
         Job("purge", settings.purge_interval_s, lambda: purge(rt)),
     ]
+
+
+def _unless_store_down(rt: object, work: Callable[[], object]) -> None:
+    """Run `work`, unless the calls have just found the database down (the breaker is open).
+
+    A tick every second must not tie this thread up in connect timeouts while the journal
+    waits to be written back.
+    """
+    if not rt.service.breaker.is_open:
+        work()
