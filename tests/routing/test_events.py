@@ -178,13 +178,13 @@ def test_events_reach_a_listener_in_order_through_a_healthy_redis():
 
 
 @needs_redis
-def test_publishing_to_a_blackholed_redis_returns_within_milliseconds(proxy):
+def test_publishing_to_a_blackholed_redis_never_waits_for_it(proxy):
     proxy.mode = "blackhole"
     bus = RedisBus(proxy.url_for(REDIS_URL), timeout_s=0.5, outbox_max=50)
     took = publish_ms(bus, channel(), 200)
-    print(f"\nFIGURE publish with Redis blackholed: max {max(took):.3f} ms over {len(took)}")
-    assert sorted(took)[len(took) // 2] < 1.0 and max(took) < 50.0  # max: a busy CI machine
-    assert bus.outbox.pending() <= 50 and bus.outbox.dropped >= 150
+    # Waiting on Redis even once would take its whole timeout: all 200 take less than one.
+    assert sum(took) < 500
+    assert bus.outbox.pending() <= 50 and bus.outbox.dropped >= 150  # queued, the rest dropped
 
 
 @needs_redis
@@ -195,7 +195,7 @@ def test_events_queued_while_redis_refused_arrive_in_order_once_it_is_back(proxy
     time.sleep(0.3)
     proxy.mode = "refuse"
     bus = RedisBus(proxy.url_for(REDIS_URL), timeout_s=0.3)
-    assert max(publish_ms(bus, chan, 5)) < 5.0
+    assert sum(publish_ms(bus, chan, 5)) < 300  # less than one Redis timeout: none waited
     time.sleep(0.5)
     assert listener.events == []  # nothing got through
     proxy.mode = "pass"
