@@ -287,7 +287,8 @@ class VoskRecognizer:
         carried, self._carried = self._carried, ()
         self._partial, self._quiet_ms = "", None
         words = (*carried, *self._words(raw))
-        text = " ".join(w.text for w in words) if words else clean_text(json.loads(raw)["text"])
+        said = clean_text(json.loads(raw).get("text", ""))
+        text = " ".join(w.text for w in words) if words else said
         off_grammar = self._phrases is not None and bool(text)
         off_grammar = off_grammar and (bool(carried) or text not in self._phrases)
         return Final(text, words, off_grammar=off_grammar)
