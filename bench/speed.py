@@ -6,11 +6,10 @@ Run: python bench/speed.py [--repeat 3] [--webhook] [--audio] [--memory] [--scal
 
 Sections, each against its baseline in the same run:
 
-- `--webhook`: bench/webhook_bench.py when it exists (an asyncio client; it also prints CPU
-  per request); else, or with --own-webhook, the minimal version here: signed incoming-call
-  webhooks (POST /twilio/voice, a new call each time) on gunicorn with deploy/gunicorn.conf.py
-  (2 gthread workers, 32 threads) vs a bare Flask app returning fixed TwiML on the same
-  settings; req/s and p50 at 8 and 32 kept-alive connections, from threads in this process.
+- `--webhook`: runs bench/webhook_bench.py: signed incoming-call webhooks (a new call each
+  time) from an asyncio client, on gunicorn with deploy/gunicorn.conf.py, against a bare Flask
+  app returning fixed TwiML on the same settings; req/s, p50, p99 and server CPU per request
+  at 8 and 32 kept-alive connections.
 - `--audio`: Korean calls (grammar mode, real-time pacing) through a one-worker gunicorn
   serving the Korean line: CPU seconds the worker spent per second of audio streamed to it,
   against raw Vosk (KaldiRecognizer with the same grammar, AcceptWaveform on every frame) fed
@@ -39,7 +38,6 @@ import http.client
 import importlib.util
 import logging
 import os
-import secrets
 import signal
 import socket
 import statistics
@@ -50,7 +48,6 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlencode
 
 import yaml
 
@@ -59,7 +56,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from scratch_pg import fresh_database  # noqa: E402 - beside this script
-from twilio.request_validator import RequestValidator  # noqa: E402
 
 from voice.sim import media as sim_media  # noqa: E402
 from voice.sim.caller import Utter  # noqa: E402
@@ -74,28 +70,6 @@ REDIS_DEFAULT = "redis://127.0.0.1:6379/15"
 LINE_NUMBER = "+15005550300"  # the Korean line, grammar mode
 FREE_NUMBER = "+15005550310"  # the same line in free-form mode
 CLIPS = ["영업 시간", "상담원", "사람", "주문 배송 조회", "배송 상태 알려주세요", "감사합니다"]
-BARE_TWIML = (
-    '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello.</Say>'
-    '<Connect><Stream url="wss://example.com/stream"/></Connect></Response>'
-)
-
-
-# ---- a bare Flask app for gunicorn: `gunicorn ... "speed:bare_app()"` ----
-
-
-def bare_app() -> object:
-    """Return a Flask app answering the webhook with fixed TwiML: the webhook's baseline."""
-    from flask import Flask, Response
-
-    app = Flask("bare")
-    app.add_url_rule("/health", "health", lambda: "ok")
-    app.add_url_rule(
-        "/twilio/voice",
-        "voice",
-        lambda: Response(BARE_TWIML, mimetype="text/xml"),
-        methods=["POST"],
-    )
-    return app
 
 
 # ---- processes ----
@@ -112,7 +86,7 @@ def gunicorn(app: str, env: dict[str, str], workers: int, log: Path) -> Iterator
     """Run gunicorn with deploy/gunicorn.conf.py on a free port; yield (base URL, master pid)."""
     port = free_port()
     env = {**os.environ, **env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
-    env["PYTHONPATH"] = f"{ROOT}{os.pathsep}{ROOT / 'bench'}"
+    env["PYTHONPATH"] = str(ROOT)
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py")]
     command += ["--access-logfile", "/dev/null", "--error-logfile", "/dev/null", app]
     with open(log, "ab") as out:
@@ -238,96 +212,11 @@ def voice_env(tmp: Path, database_url: str | None, redis_url: str | None) -> dic
 # ---- (1) the incoming-call webhook ----
 
 
-def hammer(base: str, connections: int, seconds: float) -> tuple[float, float, int]:
-    """POST signed incoming-call webhooks on kept-alive connections.
-
-    Return (req/s, p50 ms, answers that were not a media stream: a fallback to a person).
-    """
-    host, port = base.removeprefix("http://").split(":")
-    url = f"{base}/twilio/voice"
-    validator = RequestValidator(TOKEN)
-    latencies: list[list[float]] = [[] for _ in range(connections)]
-    start = threading.Barrier(connections + 1)
-    deadline = [0.0]
-    fallbacks = [0] * connections
-
-    def client(index: int) -> None:
-        conn = http.client.HTTPConnection(host, int(port), timeout=30)
-        start.wait()
-        n = 0
-        while time.perf_counter() < deadline[0]:
-            n += 1
-            params = {
-                "CallSid": "CA" + secrets.token_hex(16),
-                "AccountSid": "AC" + "0" * 32,
-                "From": f"+8210{index:03d}{n:05d}",
-                "To": LINE_NUMBER,
-                "CallStatus": "ringing",
-                "Direction": "inbound",
-            }
-            headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Twilio-Signature": validator.compute_signature(url, params),
-            }
-            sent = time.perf_counter()
-            conn.request("POST", "/twilio/voice", urlencode(params), headers)
-            response = conn.getresponse()
-            body = response.read()
-            if response.status != 200:
-                raise RuntimeError(f"webhook answered {response.status}")
-            fallbacks[index] += b"<Stream" not in body
-            latencies[index].append(time.perf_counter() - sent)
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(connections)]
-    for thread in threads:
-        thread.start()
-    deadline[0] = time.perf_counter() + seconds
-    start.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    every = [x for per in latencies for x in per]
-    return len(every) / elapsed, 1000 * statistics.median(every), sum(fallbacks)
-
-
-def webhook_section(env: dict[str, str], repeat: int, seconds: float, log: Path) -> None:
-    """Run bench/webhook_bench.py (its own servers and databases), else the minimal one here."""
-    shared = ROOT / "bench/webhook_bench.py"
-    if shared.exists():
-        print("\n(1) incoming-call webhook: bench/webhook_bench.py")
-        command = [sys.executable, str(shared), "--seconds", f"{seconds:g}"]
-        subprocess.run([*command, "--repeats", str(repeat)], cwd=ROOT, check=True)
-        return
-    own_webhook_section(env, repeat, seconds, log)
-
-
-def own_webhook_section(env: dict[str, str], repeat: int, seconds: float, log: Path) -> None:
-    print("\n(1) incoming-call webhook: gunicorn, deploy/gunicorn.conf.py (2 gthread workers)")
-    print(f"    {seconds:.0f} s per run, kept-alive connections, a new CallSid per request")
-    results: dict[tuple[str, int], list[tuple[float, float, int]]] = {}
-    for label, app, app_env in (
-        ("this project", "voice.app:create_app()", env),
-        ("bare Flask", "speed:bare_app()", {}),
-    ):
-        with gunicorn(app, app_env, 2, log) as (base, _pid):
-            hammer(base, 8, 1.0)  # warm both workers
-            for round_ in range(repeat):
-                for connections in (8, 32):
-                    results.setdefault((label, connections), []).append(
-                        hammer(base, connections, seconds)
-                    )
-                    _ = round_
-    print(f"    {'connections':>11}  {'this project':>28}  {'bare Flask':>28}  ratio (req/s)")
-    for connections in (8, 32):
-        for i in range(repeat):
-            ours = results[("this project", connections)][i]
-            bare = results[("bare Flask", connections)][i]
-            print(
-                f"    {connections:>11}  {ours[0]:8.0f} req/s p50 {ours[1]:6.1f} ms  "
-                f"{bare[0]:8.0f} req/s p50 {bare[1]:6.1f} ms  {ours[0] / bare[0]:8.2f}×"
-                + (f"  ({ours[2]} answered with a fallback, not a stream)" if ours[2] else "")
-            )
+def webhook_section(repeat: int, seconds: float) -> None:
+    """Run bench/webhook_bench.py: its own servers, databases and bare Flask baseline."""
+    print("\n(1) incoming-call webhook: bench/webhook_bench.py")
+    command = [sys.executable, str(ROOT / "bench/webhook_bench.py"), "--seconds", f"{seconds:g}"]
+    subprocess.run([*command, "--repeats", str(repeat)], cwd=ROOT, check=True)
 
 
 # ---- (2)–(4) calls on the Korean line ----
@@ -517,9 +406,6 @@ def main() -> None:
     parser.add_argument("--scale", action="store_true", help="(5) real-time calls per core")
     parser.add_argument("--repeat", type=int, default=3, help="times each measure is taken")
     parser.add_argument("--seconds", type=float, default=5.0, help="each webhook run's length")
-    parser.add_argument(
-        "--own-webhook", action="store_true", help="the minimal client here, not webhook_bench.py"
-    )
     parser.add_argument("--calls", type=int, default=6, help="calls at once for --memory")
     parser.add_argument(
         "--database-url",
@@ -538,8 +424,7 @@ def main() -> None:
         print(f"service: {database or 'SQLite'}, Redis {args.redis_url or 'none'}")
         log = Path(tmp) / "gunicorn.log"
         if args.webhook:
-            run = own_webhook_section if args.own_webhook else webhook_section
-            run(env, args.repeat, args.seconds, log)
+            webhook_section(args.repeat, args.seconds)
         if args.audio or args.memory:
             sim_media.MediaSession._send_media = _recording_send_media
             raw = raw_model_and_grammar(env, Path(tmp) / "callflows")

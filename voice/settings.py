@@ -178,9 +178,7 @@ class Settings(BaseSettings):
     fallback_number: str = Field("", alias="FALLBACK_NUMBER")  # line-level last resort
     vosk_model_path: str = Field("", alias="VOSK_MODEL_PATH")
     nlu_model_path: str = Field("", alias="NLU_MODEL_PATH")  # an understanding model, or a folder
-    models_dir: Path = Field(
-        default_factory=lambda: default_var_dir() / "models", alias="MODELS_DIR"
-    )
+    models_dir: Path = Field(default_factory=default_models_dir, alias="MODELS_DIR")
     model_list_url: str = Field(
         "https://alphacephei.com/vosk/models/model-list.json", alias="VOSK_MODEL_LIST_URL"
     )

@@ -57,9 +57,14 @@ def code_for(text: str) -> str | None:
     return None
 
 
+def decided(call_id: int | sa.ColumnElement[int], action: str) -> sa.Exists:
+    """Return EXISTS: the assistant decided `action` ("answer", "transfer") for this call."""
+    return sa.exists().where(DecisionRow.call_id == call_id, DecisionRow.action == action)
+
+
 def sent_to_person(call_id: int | sa.ColumnElement[int]) -> sa.Exists:
     """Return EXISTS: the assistant decided to send this call to a person."""
-    return sa.exists().where(DecisionRow.call_id == call_id, DecisionRow.action == "transfer")
+    return decided(call_id, "transfer")
 
 
 def judge(s: so.Session, call: Call) -> str:
@@ -76,7 +81,4 @@ def judge(s: so.Session, call: Call) -> str:
         return "unanswered"  # every dial ended without a person
     if transfers or s.scalar(sent_to_person(call.id).select()):
         return "abandoned"  # hung up in line, while ringing, or during the handoff
-    answered = s.scalar(
-        sa.select(sa.exists().where(DecisionRow.call_id == call.id, DecisionRow.action == "answer"))
-    )
-    return "self_served" if answered else "abandoned"
+    return "self_served" if s.scalar(decided(call.id, "answer").select()) else "abandoned"

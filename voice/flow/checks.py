@@ -56,7 +56,7 @@ def text(report: Report, mapping: dict, key: str, path: KeyPath, required: bool 
     return value.strip()
 
 
-def title(report: Report, mapping: dict, path: KeyPath, longest: int = 60) -> str:
+def title(report: Report, mapping: dict, path: KeyPath, longest: int = 60) -> str:  # a cell
     """Return an optional display title: one line of text, at most `longest` characters."""
     value = mapping.get("title")
     if value is None:

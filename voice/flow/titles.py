@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from voice.flow.model import Callflow, Escalation, Intent, Team
 
-MAX_TITLE = 60  # characters: a title fits a table cell and a screen pop's heading
-
 # Why a call went where it did, in the words an agent would use; keyed by the stored reason.
 REASONS = {
     "intent": "answered by the assistant",

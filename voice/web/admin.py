@@ -42,9 +42,7 @@ def agents() -> str:
 
 def _agents_page(form: AgentAddForm, status: int = 200) -> tuple[str, int]:
     listed = _floor().list_agents()
-    return render_template(
-        "agents.html", agents=listed, form=form, presence_form=PresenceForm(formdata=None)
-    ), status
+    return render_template("agents.html", agents=listed, form=form), status
 
 
 @bp.post("/agents")

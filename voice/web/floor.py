@@ -15,7 +15,6 @@ from voice.routing.wallboard import wallboard
 from voice.web import sse
 from voice.web.admin import bp
 from voice.web.auth import data_endpoint
-from voice.web.forms import PresenceForm
 from voice.web.opening import lines_for
 
 PARTS = ("summary", "teams", "agents")
@@ -48,7 +47,6 @@ def _state() -> dict:
         "zone": zone,
         "day": local.date(),
         "lines": lines_for(now=now),
-        "presence_form": PresenceForm(formdata=None),
     }
 
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, abort, request, url_for
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas
+from voice.store.customers import FORMULA_STARTS
 
 
 @dataclass(frozen=True)
